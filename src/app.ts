@@ -1,0 +1,136 @@
+/**
+ * `buildApp` assembles the server: database (opened and migrated unless one is given), content
+ * negotiation, authentication, the routes of every entity and the error mapping.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { createAuthenticator } from './http/auth.js';
+import { registerParsers, responseFormat, sendText } from './http/content.js';
+import { ApiError, fromDatabaseError, type ErrorBody } from './http/errors.js';
+import { registerEntityRoutes } from './http/routes.js';
+import { erpKeyIndexName, foreignKeyName } from './schema/ddl.js';
+import { registry, type Registry } from './schema/registry.js';
+import { createValidator } from './schema/validate.js';
+import { toXml } from './schema/xml.js';
+
+export interface AppOptions {
+  config?: Partial<Config>;
+  /** An already opened and migrated database (tests share one per file). */
+  db?: Database;
+  logger?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database;
+  }
+}
+
+/** Maps constraint names back to the field they protect, for error bodies. */
+function constraintFields(reg: Registry): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const entity of reg.entities) {
+    map.set(`${entity.name}_pkey`, 'id');
+    if (entity.erpKey) map.set(erpKeyIndexName(entity.name), entity.erpKey);
+    for (const ref of entity.refs) map.set(foreignKeyName(entity.name, ref.idField), ref.idField);
+  }
+  return map;
+}
+
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+};
+
+export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
+  const config = { ...loadConfig(), ...options.config };
+  const db =
+    options.db ??
+    (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+  if (!options.db) await migrate(db);
+
+  const app = Fastify({
+    logger:
+      options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization'] },
+    bodyLimit: config.bodyLimit,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 200 },
+    requestIdHeader: 'x-request-id',
+  });
+  app.decorate('db', db);
+  registerParsers(app);
+
+  const authenticate = createAuthenticator(db);
+  app.addHook('onRequest', async (req) => {
+    if (/^\/api(\/|$)/i.test(req.url)) req.principal = await authenticate(req);
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  const fields = constraintFields(registry);
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    let apiError: ApiError | undefined;
+    if (err instanceof ApiError) apiError = err;
+    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      apiError = new ApiError(
+        415,
+        'unsupported_media_type',
+        `Unsupported content type ${req.headers['content-type'] ?? ''}; send application/json, text/json, application/xml or text/xml`,
+      );
+    } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      apiError = new ApiError(
+        413,
+        'body_too_large',
+        `The body is larger than the limit of ${config.bodyLimit} bytes`,
+      );
+    } else if (err.code && FASTIFY_CODES[err.code]) {
+      apiError = new ApiError(err.statusCode ?? 400, FASTIFY_CODES[err.code]!, err.message);
+    } else apiError = fromDatabaseError(err, (c) => fields.get(c));
+    if (!apiError && err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      apiError = new ApiError(
+        err.statusCode,
+        err.statusCode === 400 ? 'bad_request' : 'client_error',
+        err.message,
+      );
+    }
+    if (!apiError) {
+      req.log.error({ err }, 'request failed');
+      apiError = new ApiError(500, 'internal_error', 'An internal error occurred; it has been logged');
+    } else if (apiError.status >= 500) req.log.warn({ err }, apiError.message);
+    return sendError(reply, req, apiError);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendError(reply, req, new ApiError(404, 'not_found', `No route ${req.method} ${req.url.split('?')[0]}`)),
+  );
+
+  registerEntityRoutes(app, {
+    db,
+    registry,
+    validator: createValidator(registry),
+    pageSize: config.pageSize,
+  });
+
+  if (!options.db) app.addHook('onClose', () => db.close());
+  return app;
+}
+
+function sendError(
+  reply: Parameters<typeof sendText>[0],
+  req: Parameters<typeof responseFormat>[0],
+  err: ApiError,
+): ReturnType<typeof sendText> {
+  const body: ErrorBody = { status: err.status, code: err.code, message: err.message };
+  if (err.errors?.length) body.errors = err.errors;
+  for (const [name, value] of Object.entries(err.headers ?? {})) reply.header(name, value);
+  const format = responseFormat(req);
+  return sendText(
+    reply,
+    err.status,
+    format,
+    format === 'xml' ? toXml('error', body, true, 'error') : JSON.stringify(body),
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * Non-interactive administration: `npm run cli -- <command> [options]`. Prints JSON on stdout.
+ *
+ *   migrate                                         apply the schema
+ *   create-tenant --domain D [--name N]             create a tenant (or find it)
+ *   create-user   --domain D --username U [--password P] [--token]
+ *                                                   create/reset an API user (tenant created if missing);
+ *                                                   a password is generated when none is given
+ *   create-token  --domain D --username U [--name N]
+ *                                                   issue a bearer token for an API user
+ *
+ * Uses DATABASE_URL, or the embedded database in PGLITE_DATA_DIR (stop the server first: the
+ * embedded database allows one process at a time).
+ */
+import { parseArgs } from 'node:util';
+import { ensureTenant } from './auth/credentials.js';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { createTenantWithUser, createToken } from './setup.js';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    domain: { type: 'string' },
+    name: { type: 'string' },
+    username: { type: 'string' },
+    password: { type: 'string' },
+    token: { type: 'boolean' },
+  },
+});
+
+function need(name: 'domain' | 'username'): string {
+  const value = values[name];
+  if (!value) throw new Error(`--${name} is required`);
+  return value;
+}
+
+const config = loadConfig();
+const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+try {
+  await migrate(db);
+  const command = positionals[0];
+  let result: unknown;
+  switch (command) {
+    case 'migrate':
+      result = { migrated: true };
+      break;
+    case 'create-tenant':
+      result = {
+        domain: need('domain'),
+        tenant_id: await db.transaction((tx) => ensureTenant(tx, need('domain'), values.name)),
+      };
+      break;
+    case 'create-user': {
+      const issued = await createTenantWithUser(
+        db,
+        need('domain'),
+        need('username'),
+        values.password,
+        values.token,
+      );
+      result = {
+        domain: issued.domain,
+        username: issued.username,
+        ...(values.password ? {} : { password: issued.password }),
+        ...(values.token ? { token: issued.token } : {}),
+        basic: `${issued.username}:<password>@${issued.domain}`,
+      };
+      break;
+    }
+    case 'create-token':
+      result = { token: await createToken(db, need('domain'), need('username'), values.name) };
+      break;
+    default:
+      throw new Error(
+        `Unknown command "${command ?? ''}". Commands: migrate, create-tenant, create-user, create-token`,
+      );
+  }
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exitCode = 1;
+} finally {
+  await db.close();
+}

@@ -1,0 +1,162 @@
+/**
+ * One interface over the two drivers: PGlite (embedded, one connection, in-process) and `pg`
+ * (a pool on a PostgreSQL server). Every tenant request runs in `withTenant`, a transaction under
+ * the application role with the tenant set, so row-level security scopes every statement.
+ */
+import { mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import pg from 'pg';
+import { APP_ROLE, TENANT_SETTING } from '../schema/ddl.js';
+
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+export interface Executor {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Runs several statements (no parameters), e.g. a migration. */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Executor {
+  readonly kind: 'pglite' | 'postgres';
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  /** A transaction as the application role for one tenant (row-level security applies). */
+  withTenant<T>(tenantId: string, fn: (tx: Executor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const SET_TENANT = `SELECT set_config('role', '${APP_ROLE}', true), set_config('${TENANT_SETTING}', $1, true)`;
+
+export interface DatabaseOptions {
+  /** postgres:// URL; without it the embedded database is used. */
+  url?: string | undefined;
+  /** PGlite data folder, or `memory://` for an in-memory database. */
+  dataDir?: string | undefined;
+  poolSize?: number | undefined;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url
+    ? openPostgres(options.url, options.poolSize ?? 10)
+    : openPglite(options.dataDir ?? 'memory://');
+}
+
+function openPostgres(url: string, max: number): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 5000,
+    types: {
+      getTypeParser: (oid: number, format?: string) =>
+        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
+    },
+  });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const run = async <T>(
+    setup: string | undefined,
+    params: unknown[],
+    fn: (tx: Executor) => Promise<T>,
+  ): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (setup) await client.query(setup, params);
+      const result = await fn(wrap(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  };
+  const wrap = (client: pg.ClientBase | pg.Pool): Executor => ({
+    async query<R>(text: string, params?: readonly unknown[]) {
+      const r = await client.query(text, params as unknown[]);
+      return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+  });
+  return {
+    kind: 'postgres',
+    ...wrap(pool),
+    transaction: (fn) => run(undefined, [], fn),
+    withTenant: (tenantId, fn) => run(SET_TENANT, [tenantId], fn),
+    close: () => pool.end(),
+  };
+}
+
+/** Two processes on one PGlite folder corrupt it: the folder is locked while open. */
+function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, '.fieldservice.lock');
+  try {
+    closeSync(openSync(lock, 'wx'));
+  } catch {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = pid !== process.pid;
+    } catch {
+      alive = false;
+    }
+    if (alive) throw new Error(`The data folder ${dir} is in use by process ${pid}`);
+  }
+  writeFileSync(lock, String(process.pid));
+  return () => {
+    try {
+      unlinkSync(lock);
+    } catch {
+      /* already gone */
+    }
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const inMemory = dataDir.startsWith('memory://');
+  const unlock = inMemory ? () => undefined : lockDataDir(dataDir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(inMemory ? dataDir : dataDir, {
+      parsers: { [pgliteTypes.INT8]: (v: string) => Number(v) },
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  const wrap = (client: Pick<PGlite, 'query' | 'exec'>): Executor => ({
+    async query<R>(text: string, params?: readonly unknown[]) {
+      const r = await client.query<R>(text, params as unknown[]);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    async exec(sql: string) {
+      await client.exec(sql);
+    },
+  });
+  return {
+    kind: 'pglite',
+    // PGlite has one connection: a plain query must not run inside someone else's transaction.
+    query: (text, params) => db.transaction((tx) => wrap(tx).query(text, params)),
+    async exec(sql) {
+      await db.transaction((tx) => tx.exec(sql));
+    },
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    withTenant: (tenantId, fn) =>
+      db.transaction(async (tx) => {
+        await tx.query(SET_TENANT, [tenantId]);
+        return fn(wrap(tx));
+      }),
+    async close() {
+      await db.close();
+      unlock();
+    },
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * OData v4 `$filter` and `$orderby` translated to parameterised SQL over an entity's columns.
+ * Supported: eq ne gt ge lt le, and, or, not, parentheses, contains/startswith/endswith, and
+ * string, GUID, date, number, boolean and null literals. Anything else is a 400 naming the problem.
+ */
+import { ApiError } from '../http/errors.js';
+import { isList, type Entity } from '../schema/registry.js';
+import { isDateTime } from '../schema/validate.js';
+import { q, sqlType } from '../schema/ddl.js';
+
+type Token =
+  | { kind: 'name'; text: string }
+  | { kind: 'string'; text: string }
+  | { kind: 'number'; text: string }
+  | { kind: 'typed'; type: string; text: string }
+  | { kind: 'bare'; text: string }
+  | { kind: '(' | ')' | ',' };
+
+const MAX_FILTER = 4000;
+const MAX_DEPTH = 32;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const OPS: Record<string, string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
+
+const bad = (message: string): ApiError => new ApiError(400, 'invalid_filter', message);
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === '(' || c === ')' || c === ',') {
+      tokens.push({ kind: c });
+      i++;
+    } else if (c === "'") {
+      const { value, end } = readString(text, i);
+      tokens.push({ kind: 'string', text: value });
+      i = end;
+    } else {
+      const m =
+        /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{4}-\d{2}-\d{2}(?:T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?)?)(?![\w-])/i.exec(
+          text.slice(i),
+        );
+      if (m) {
+        tokens.push({ kind: 'bare', text: m[0] });
+        i += m[0].length;
+        continue;
+      }
+      const num = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?[mMdDfFlL]?(?![\w])/.exec(text.slice(i));
+      if (num) {
+        tokens.push({ kind: 'number', text: num[0].replace(/[mMdDfFlL]$/, '') });
+        i += num[0].length;
+        continue;
+      }
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i));
+      if (!name) throw bad(`Unexpected character '${c}' at position ${i} of $filter`);
+      i += name[0].length;
+      if (text[i] === "'" && /^(guid|datetime|datetimeoffset)$/i.test(name[0])) {
+        const { value, end } = readString(text, i);
+        tokens.push({ kind: 'typed', type: name[0].toLowerCase(), text: value });
+        i = end;
+      } else tokens.push({ kind: 'name', text: name[0] });
+    }
+  }
+  return tokens;
+}
+
+function readString(text: string, start: number): { value: string; end: number } {
+  let value = '';
+  let i = start + 1;
+  for (;;) {
+    if (i >= text.length) throw bad('Unterminated string literal in $filter');
+    if (text[i] === "'") {
+      if (text[i + 1] === "'") {
+        value += "'";
+        i += 2;
+        continue;
+      }
+      return { value, end: i + 1 };
+    }
+    value += text[i];
+    i++;
+  }
+}
+
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
+}
+
+/** Translates `$filter`; parameters are numbered from `firstParam`. */
+export function parseFilter(entity: Entity, text: string, firstParam = 1): SqlFragment {
+  if (text.length > MAX_FILTER) throw bad(`$filter is longer than ${MAX_FILTER} characters`);
+  const tokens = tokenize(text);
+  const params: unknown[] = [];
+  let pos = 0;
+  const peek = (): Token | undefined => tokens[pos];
+  const isWord = (t: Token | undefined, word: string): boolean =>
+    t?.kind === 'name' && t.text.toLowerCase() === word;
+  const param = (value: unknown, cast: string): string => {
+    params.push(value);
+    return `$${firstParam + params.length - 1}::${cast}`;
+  };
+
+  const column = (token: Token | undefined): { name: string; type: string } => {
+    if (token?.kind !== 'name') throw bad('$filter expects a field name');
+    const field = entity.spec.fields[token.text];
+    if (!field || isList(field) || field.computed)
+      throw bad(`$filter: ${token.text} is not a field of ${entity.name}`);
+    return { name: token.text, type: field.type };
+  };
+
+  const literal = (token: Token | undefined, field: { name: string; type: string }): string | null => {
+    if (!token) throw bad(`$filter: a value is missing after ${field.name}`);
+    if (token.kind === 'name' && token.text === 'null') return null;
+    const sqlCast = sqlType(entity.spec.fields[field.name]!).replace(/\(.*\)/, '');
+    const wrong = (): ApiError =>
+      bad(`$filter: the value given for ${field.name} is not a valid ${field.type}`);
+    switch (field.type) {
+      case 'string':
+        if (token.kind !== 'string') throw wrong();
+        return param(token.text, 'text');
+      case 'uuid': {
+        const text =
+          token.kind === 'string' || token.kind === 'typed' || token.kind === 'bare' ? token.text : '';
+        if (!UUID.test(text)) throw wrong();
+        return param(text, 'uuid');
+      }
+      case 'datetime': {
+        const text =
+          token.kind === 'string' || token.kind === 'typed' || token.kind === 'bare' ? token.text : '';
+        if (!isDateTime(text)) throw wrong();
+        return param(text, 'timestamptz');
+      }
+      case 'integer':
+      case 'decimal':
+        if (token.kind !== 'number' || (field.type === 'integer' && !/^-?\d{1,10}$/.test(token.text)))
+          throw wrong();
+        return param(token.text, sqlCast);
+      case 'boolean':
+        if (token.kind !== 'name' || !/^(true|false)$/.test(token.text)) throw wrong();
+        return param(token.text === 'true', 'boolean');
+      default:
+        throw wrong();
+    }
+  };
+
+  const expect = (kind: Token['kind']): void => {
+    if (peek()?.kind !== kind) throw bad(`$filter: expected '${kind}'`);
+    pos++;
+  };
+
+  const primary = (depth: number): string => {
+    if (depth > MAX_DEPTH) throw bad('$filter is nested too deeply');
+    const token = peek();
+    if (token?.kind === '(') {
+      pos++;
+      const inner = orExpr(depth + 1);
+      expect(')');
+      return `(${inner})`;
+    }
+    if (isWord(token, 'not')) {
+      pos++;
+      return `NOT (${primary(depth + 1)})`;
+    }
+    if (
+      token?.kind === 'name' &&
+      /^(contains|startswith|endswith)$/i.test(token.text) &&
+      tokens[pos + 1]?.kind === '('
+    ) {
+      const fn = token.text.toLowerCase();
+      pos += 2;
+      const field = column(tokens[pos++]);
+      if (field.type !== 'string') throw bad(`$filter: ${fn} needs a text field, ${field.name} is not`);
+      expect(',');
+      const value = tokens[pos++];
+      if (value?.kind !== 'string') throw bad(`$filter: ${fn} needs a string literal`);
+      expect(')');
+      const escaped = value.text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+      const pattern =
+        fn === 'contains' ? `%${escaped}%` : fn === 'startswith' ? `${escaped}%` : `%${escaped}`;
+      return `${q(field.name)} LIKE ${param(pattern, 'text')}`;
+    }
+    const field = column(tokens[pos++]);
+    const opToken = tokens[pos++];
+    const op = opToken?.kind === 'name' ? OPS[opToken.text.toLowerCase()] : undefined;
+    if (!op) throw bad(`$filter: expected eq, ne, gt, ge, lt or le after ${field.name}`);
+    const value = literal(tokens[pos++], field);
+    if (value === null) {
+      if (op !== '=' && op !== '<>') throw bad(`$filter: null can only be compared with eq or ne`);
+      return `${q(field.name)} IS ${op === '=' ? '' : 'NOT '}NULL`;
+    }
+    return `${q(field.name)} ${op} ${value}`;
+  };
+
+  const andExpr = (depth: number): string => {
+    const parts = [primary(depth)];
+    while (isWord(peek(), 'and')) {
+      pos++;
+      parts.push(primary(depth));
+    }
+    return parts.join(' AND ');
+  };
+  const orExpr = (depth: number): string => {
+    const parts = [andExpr(depth)];
+    while (isWord(peek(), 'or')) {
+      pos++;
+      parts.push(andExpr(depth));
+    }
+    return parts.length > 1 ? `(${parts.join(' OR ')})` : parts[0]!;
+  };
+
+  if (tokens.length === 0) throw bad('$filter is empty');
+  const sql = orExpr(0);
+  if (pos !== tokens.length) throw bad('$filter: unexpected text after the end of the expression');
+  return { sql, params };
+}
+
+/** Translates `$orderby`; `id` is always the last key so that pages are stable. */
+export function parseOrderBy(entity: Entity, text: string | undefined): string {
+  const keys: string[] = [];
+  for (const part of (text ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s+(asc|desc))?$/i.exec(part);
+    const field = m ? entity.spec.fields[m[1]!] : undefined;
+    if (!m || !field || isList(field) || field.computed) {
+      throw new ApiError(400, 'invalid_orderby', `$orderby: ${part} is not a field of ${entity.name}`);
+    }
+    keys.push(`${q(m[1]!)} ${m[2]?.toLowerCase() === 'desc' ? 'DESC' : 'ASC'}`);
+  }
+  if (!keys.some((k) => k.startsWith('"id" '))) keys.push('"id" ASC');
+  return keys.join(', ');
+}

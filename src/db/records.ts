@@ -1,0 +1,129 @@
+/**
+ * Generic statements over any entity of the registry. They run inside a tenant transaction: the
+ * tenant column is filled by its default and every row is filtered by row-level security.
+ */
+import type { Executor } from './database.js';
+import type { SqlFragment } from './odata.js';
+import { q } from '../schema/ddl.js';
+import { isList, type Entity } from '../schema/registry.js';
+
+export type Row = Record<string, unknown>;
+
+const table = (entity: Entity): string => q(entity.name);
+
+/** Parameter text for a column value: lists go to jsonb as JSON text. */
+function param(entity: Entity, name: string, value: unknown): unknown {
+  const field = entity.spec.fields[name];
+  if (field && isList(field) && value !== null && value !== undefined) return JSON.stringify(value);
+  return value ?? null;
+}
+
+function placeholder(entity: Entity, name: string, index: number): string {
+  const field = entity.spec.fields[name];
+  return field && isList(field) ? `$${index}::text::jsonb` : `$${index}`;
+}
+
+export async function findById(
+  tx: Executor,
+  entity: Entity,
+  id: string,
+  lock = false,
+): Promise<Row | undefined> {
+  const r = await tx.query(`SELECT * FROM ${table(entity)} WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return r.rows[0];
+}
+
+export async function findByKey(tx: Executor, entity: Entity, key: string): Promise<Row[]> {
+  if (!entity.erpKey) return [];
+  const r = await tx.query(`SELECT * FROM ${table(entity)} WHERE ${q(entity.erpKey)} = $1 LIMIT 2`, [key]);
+  return r.rows;
+}
+
+export interface ListQuery {
+  filter?: SqlFragment | undefined;
+  orderBy: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listRows(tx: Executor, entity: Entity, query: ListQuery): Promise<Row[]> {
+  const params = [...(query.filter?.params ?? []), query.limit, query.offset];
+  const n = params.length;
+  const where = query.filter ? `WHERE ${query.filter.sql}` : '';
+  const sql = `SELECT * FROM ${table(entity)} ${where} ORDER BY ${query.orderBy} LIMIT $${n - 1} OFFSET $${n}`;
+  return (await tx.query(sql, params)).rows;
+}
+
+export async function insertRow(tx: Executor, entity: Entity, values: Row): Promise<Row> {
+  const names = Object.keys(values);
+  const cols = names.map(q).join(', ');
+  const marks = names.map((name, i) => placeholder(entity, name, i + 1)).join(', ');
+  const sql = names.length
+    ? `INSERT INTO ${table(entity)} (${cols}) VALUES (${marks}) RETURNING *`
+    : `INSERT INTO ${table(entity)} DEFAULT VALUES RETURNING *`;
+  const r = await tx.query(
+    sql,
+    names.map((name) => param(entity, name, values[name])),
+  );
+  return r.rows[0]!;
+}
+
+/** Updates the given columns of one row; `undefined` when the row does not exist. */
+export async function updateRow(
+  tx: Executor,
+  entity: Entity,
+  id: string,
+  values: Row,
+): Promise<Row | undefined> {
+  const names = Object.keys(values).filter((n) => n !== 'id');
+  if (names.length === 0) return findById(tx, entity, id);
+  const sets = names.map((name, i) => `${q(name)} = ${placeholder(entity, name, i + 2)}`).join(', ');
+  const r = await tx.query(`UPDATE ${table(entity)} SET ${sets} WHERE id = $1 RETURNING *`, [
+    id,
+    ...names.map((name) => param(entity, name, values[name])),
+  ]);
+  return r.rows[0];
+}
+
+export type SaveStatus = 'created' | 'updated' | 'unchanged';
+
+/**
+ * Add or update by id. Only the given columns are written; a row whose given columns already hold
+ * the given values is left alone (no new modified_dateutc), which makes replays harmless.
+ */
+export async function upsertRow(
+  tx: Executor,
+  entity: Entity,
+  values: Row,
+): Promise<{ row: Row; status: SaveStatus }> {
+  const names = Object.keys(values);
+  const cols = names.map(q).join(', ');
+  const marks = names.map((name, i) => placeholder(entity, name, i + 1)).join(', ');
+  const changing = names.filter((n) => n !== 'id');
+  const t = table(entity);
+  const onConflict = changing.length
+    ? `DO UPDATE SET ${changing.map((n) => `${q(n)} = EXCLUDED.${q(n)}`).join(', ')}
+       WHERE (${changing.map((n) => `${t}.${q(n)}`).join(', ')}) IS DISTINCT FROM (${changing.map((n) => `EXCLUDED.${q(n)}`).join(', ')})`
+    : 'DO NOTHING';
+  const r = await tx.query<Row & { fs_inserted: boolean }>(
+    `INSERT INTO ${t} (${cols}) VALUES (${marks}) ON CONFLICT (tenant_id, id) ${onConflict}
+     RETURNING *, (xmax = 0) AS fs_inserted`,
+    names.map((name) => param(entity, name, values[name])),
+  );
+  const row = r.rows[0];
+  if (!row) return { row: (await findById(tx, entity, String(values['id'])))!, status: 'unchanged' };
+  const { fs_inserted: inserted, ...rest } = row;
+  return { row: rest, status: inserted ? 'created' : 'updated' };
+}
+
+/** Deletes as the entity is declared: flag, archive or remove. `false` when there is no such row. */
+export async function deleteRow(tx: Executor, entity: Entity, id: string): Promise<boolean> {
+  const t = table(entity);
+  const sql =
+    entity.deleteMode === 'logical'
+      ? `UPDATE ${t} SET sys_logical_delete = true WHERE id = $1`
+      : entity.deleteMode === 'archive'
+        ? `UPDATE ${t} SET archived = true WHERE id = $1`
+        : `DELETE FROM ${t} WHERE id = $1`;
+  return (await tx.query(sql, [id])).rowCount > 0;
+}

@@ -1,0 +1,112 @@
+/**
+ * The vocabulary of the entity registry. Every entity is declared once with these types; storage,
+ * validation, JSON/XML, OpenAPI and help pages are derived from the declarations by the
+ * interpreters in `src/schema/`.
+ */
+
+/** Scalar field types, named after what the help pages show (globally unique identifier, ...). */
+export type ScalarType = 'uuid' | 'string' | 'integer' | 'decimal' | 'boolean' | 'datetime';
+
+/** Fields the server or the database maintains; such fields are ignored on input. */
+export type SystemRole =
+  /** Set by the database on every insert and update (the sync field). */
+  | 'modified'
+  /** Automatic number per tenant, given on insert. */
+  | 'autoNumber'
+  /** Creation time, kept by the server: the given value or now on insert, never changed after. */
+  | 'created'
+  /** Last update time, kept by the server on every write. */
+  | 'updated';
+
+/** How a foreign key may be given besides its `<x>_id` column. */
+export interface RefSpec {
+  /** Target entity (its table name). Must be in the registry. */
+  readonly entity: string;
+  /** Input field carrying the target's ERP key (`code` or `reference_back_office`). */
+  readonly key?: { readonly field: string; readonly description?: string };
+  /** Input field carrying the target as a nested object (embedded entity). */
+  readonly embed?: { readonly field: string; readonly description?: string };
+  /** "Optionally required": the id, the key or the embedded object must be provided. */
+  readonly optionallyRequired?: boolean;
+}
+
+export interface ScalarField {
+  readonly type: ScalarType;
+  readonly description?: string;
+  /** Must be given, non-null, on create (and on a full update). */
+  readonly required?: boolean;
+  /** Strings: maximum number of characters (column `varchar(n)`); without it the column is `text`. */
+  readonly maxLength?: number;
+  /** Regular expression the value must match (for decimals: their plain text form). */
+  readonly pattern?: string;
+  /** Inclusive numeric range. */
+  readonly minimum?: number;
+  readonly maximum?: number;
+  /** Maintained by the server or the database; ignored on input. */
+  readonly system?: SystemRole;
+  /** Not a column: computed when the record is read, ignored on input. */
+  readonly computed?: boolean;
+  /** Foreign key to another entity of the registry. */
+  readonly ref?: RefSpec;
+}
+
+/** A list of small records kept inside the owning record (e.g. `translations`). */
+export interface ListField {
+  readonly type: 'list';
+  readonly description?: string;
+  /** Element name of one item in XML (DataContract item name). */
+  readonly item: string;
+  readonly fields: Readonly<Record<string, ScalarField>>;
+}
+
+export type FieldSpec = ScalarField | ListField;
+
+export interface EntitySpec {
+  /** Entity name as the original service calls it: table name, XML root element, model name. */
+  readonly name: string;
+  /** Route segment of the original service (`api/<route>`). */
+  readonly route: string;
+  /** Further accepted route segments (e.g. `Users` beside `User`). */
+  readonly routeAliases?: readonly string[];
+  readonly description: string;
+  /** The ERP primary key, unique per tenant (and per sales organization where the entity has one). */
+  readonly erpKey?: 'code' | 'reference_back_office';
+  /** Fields in documented order, `id` first. */
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+}
+
+export function defineEntity<const T extends EntitySpec>(spec: T): T {
+  return spec;
+}
+
+/** The primary key every entity has; the client may supply it. */
+export const idField = { type: 'uuid', description: 'Primary Key' } as const satisfies ScalarField;
+
+/** The sync field every entity has. */
+export const modifiedField = {
+  type: 'datetime',
+  description: 'Readonly system field managed by database, filled with GetUtcDate when adding,updating',
+  system: 'modified',
+} as const satisfies ScalarField;
+
+/** Translations of text fields, as the original embeds them in articles and equipment models. */
+export const translationsField = {
+  type: 'list',
+  item: 'translation',
+  description: 'Translations of the text fields of this record',
+  fields: {
+    field_name: {
+      type: 'string',
+      description: 'Name of the translated field',
+      maxLength: 100,
+      required: true,
+    },
+    language_code: {
+      type: 'string',
+      description: 'Language code (e.g. fr, nl-BE)',
+      maxLength: 10,
+      required: true,
+    },
+    value_translated: { type: 'string', description: 'Translated value', maxLength: 4000 },
+  },
+} as const satisfies ListField;

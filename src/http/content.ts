@@ -1,0 +1,54 @@
+/**
+ * Content negotiation: JSON (`application/json`, `text/json`) and XML (`application/xml`,
+ * `text/xml`) in and out. XML bodies are parsed here and converted per entity by the route.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseXml, type XmlNode } from '../schema/xml.js';
+
+export type Format = 'json' | 'xml';
+
+/** A parsed XML body, converted to the entity's JSON shape by the route that knows the entity. */
+export class XmlBody {
+  constructor(
+    readonly root: string,
+    readonly node: XmlNode,
+  ) {}
+}
+
+const JSON_TYPES = ['application/json', 'text/json'];
+const XML_TYPES = ['application/xml', 'text/xml'];
+
+export function registerParsers(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.addContentTypeParser(XML_TYPES, { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      const { root, node } = parseXml(body as string);
+      done(null, new XmlBody(root, node));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+}
+
+const mediaType = (header: string | undefined): string => (header ?? '').split(';')[0]!.trim().toLowerCase();
+
+/** The response format: by `Accept`, else the request's own format, else JSON. */
+export function responseFormat(req: FastifyRequest): Format {
+  const accept = (req.headers.accept ?? '').toLowerCase();
+  const xmlAt = Math.min(
+    ...['application/xml', 'text/xml'].map((t) => accept.indexOf(t)).filter((i) => i >= 0),
+  );
+  const jsonAt = Math.min(
+    ...['application/json', 'text/json'].map((t) => accept.indexOf(t)).filter((i) => i >= 0),
+  );
+  if (Number.isFinite(xmlAt) || Number.isFinite(jsonAt)) return xmlAt < jsonAt ? 'xml' : 'json';
+  return XML_TYPES.includes(mediaType(req.headers['content-type'])) ? 'xml' : 'json';
+}
+
+export function sendText(reply: FastifyReply, status: number, format: Format, text: string): FastifyReply {
+  return reply
+    .code(status)
+    .type(format === 'xml' ? 'application/xml; charset=utf-8' : 'application/json; charset=utf-8')
+    .send(text);
+}

@@ -1,0 +1,208 @@
+/**
+ * Validation of request bodies by the registry's JSON Schemas (Ajv), with every failure reported as
+ * `{field, code, message}`.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { isList, type Entity, type Registry } from './registry.js';
+import { allSchemas, schemaId, type SchemaMode } from './json-schema.js';
+
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+const DATETIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
+/** Dates as .NET clients send them: date only, with or without fraction and zone (UTC if none). */
+export function isDateTime(text: string): boolean {
+  const m = DATETIME.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((v) => Number(v ?? 0));
+  if (year! < 1 || year! > 9999 || hour > 23 || minute > 59 || second > 59) return false;
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  return date.getUTCMonth() === month! - 1 && date.getUTCDate() === day;
+}
+
+function createAjv(registry: Registry): Ajv {
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false });
+  const addFormats = addFormatsModule as unknown as (a: Ajv, formats: string[]) => Ajv;
+  addFormats(ajv, ['uuid', 'date-time']);
+  ajv.addFormat('fs-datetime', { type: 'string', validate: isDateTime });
+  ajv.addVocabulary(['x-label', 'x-ref', 'x-pattern']);
+  ajv.addKeyword({
+    keyword: 'noNul',
+    type: 'string',
+    schemaType: 'boolean',
+    validate: (enabled: boolean, data: string) => !enabled || !data.includes('\u0000'),
+  });
+  ajv.addKeyword({
+    keyword: 'decimalPattern',
+    type: 'number',
+    schemaType: 'string',
+    compile: (pattern: string) => {
+      const re = new RegExp(pattern, 'u');
+      return (data: number) => re.test(String(data));
+    },
+  });
+  for (const schema of allSchemas(registry)) ajv.addSchema(schema);
+  return ajv;
+}
+
+function fieldPath(error: ErrorObject): string {
+  const base = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .join('.');
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    return base ? `${base}.${missing}` : missing;
+  }
+  return base;
+}
+
+function describe(error: ErrorObject, field: string): FieldError {
+  const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
+  const label = String(schema['x-label'] ?? 'value');
+  switch (error.keyword) {
+    case 'required':
+      return { field, code: 'required', message: `${field} is required` };
+    case 'maxLength':
+      return {
+        field,
+        code: 'max_length',
+        message: `${field} must be at most ${String(schema['maxLength'])} characters`,
+      };
+    case 'pattern':
+    case 'decimalPattern':
+      return {
+        field,
+        code: 'pattern',
+        message: `${field} must match the regular expression ${String(schema['pattern'] ?? schema['decimalPattern'])}`,
+      };
+    case 'minimum':
+    case 'maximum':
+      return {
+        field,
+        code: 'range',
+        message: `${field} must be between ${String(schema['minimum'] ?? '-∞')} and ${String(schema['maximum'] ?? '∞')}`,
+      };
+    case 'maxItems':
+      return {
+        field,
+        code: 'max_items',
+        message: `${field} has too many items (at most ${String(schema['maxItems'])})`,
+      };
+    case 'noNul':
+      return { field, code: 'invalid_character', message: `${field} must not contain NUL characters` };
+    case 'format':
+      return {
+        field,
+        code: 'format',
+        message:
+          label === 'date'
+            ? `${field} must be a date (YYYY-MM-DDThh:mm:ss.fffZ)`
+            : `${field} must be a ${label}`,
+      };
+    case 'type':
+      return {
+        field,
+        code: 'type',
+        message: `${field} must be ${label === 'value' ? 'valid' : `a ${label}`}`,
+      };
+    default:
+      return { field, code: error.keyword, message: `${field} ${error.message ?? 'is invalid'}` };
+  }
+}
+
+export function toFieldErrors(errors: readonly ErrorObject[] | null | undefined): FieldError[] {
+  const out: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const error of errors ?? []) {
+    const field = fieldPath(error) || '(body)';
+    const described = describe(error, field);
+    const key = `${described.field}\u0000${described.code}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(described);
+  }
+  return out;
+}
+
+export interface Validator {
+  /** Schema validation of one record; `[]` when valid. */
+  validate(entity: Entity, mode: SchemaMode, body: unknown): FieldError[];
+}
+
+export function createValidator(registry: Registry): Validator {
+  const ajv = createAjv(registry);
+  const compiled = new Map<string, ValidateFunction>();
+  const get = (entity: Entity, mode: SchemaMode): ValidateFunction => {
+    const id = schemaId(entity.name, mode);
+    let fn = compiled.get(id);
+    if (!fn) {
+      fn = ajv.getSchema(id);
+      if (!fn) throw new Error(`no schema ${id}`);
+      compiled.set(id, fn);
+    }
+    return fn;
+  };
+  // Compile everything up front: the first request should not pay for it.
+  for (const entity of registry.entities)
+    for (const mode of ['create', 'update', 'embed'] as const) get(entity, mode);
+  return {
+    validate(entity, mode, body) {
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        return [{ field: '(body)', code: 'type', message: `The body must be one ${entity.name} object` }];
+      }
+      const fn = get(entity, mode);
+      const errors = fn(body) ? [] : toFieldErrors(fn.errors);
+      if (mode !== 'embed')
+        errors.push(...missingGroups(entity, body as Record<string, unknown>, mode === 'update'));
+      return errors;
+    },
+  };
+}
+
+const given = (value: unknown): boolean => value !== undefined && value !== null && value !== '';
+
+/** "Optionally required" groups: the id, the ERP key or the embedded object must be provided. */
+export function missingGroups(entity: Entity, body: Record<string, unknown>, partial = false): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const ref of entity.refs) {
+    if (!ref.spec.optionallyRequired) continue;
+    const names = [ref.idField, ref.spec.key?.field, ref.spec.embed?.field].filter((n): n is string => !!n);
+    if (names.some((n) => given(body[n]))) continue;
+    // An update that does not mention the group keeps the stored reference.
+    if (partial && !names.some((n) => Object.hasOwn(body, n))) continue;
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}` : names[0]!;
+    errors.push({
+      field: names.join('|'),
+      code: 'optionally_required',
+      message: `Optionally required : ${list} must be provided`,
+    });
+  }
+  return errors;
+}
+
+/** Known writable fields of a validated body (unknown and read-only fields are dropped). */
+export function pickWritable(entity: Entity, body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of entity.writable) {
+    if (Object.hasOwn(body, name)) {
+      const field = entity.spec.fields[name]!;
+      out[name] = isList(field) ? pickList(field.fields, body[name]) : body[name];
+    }
+  }
+  return out;
+}
+
+function pickList(fields: Record<string, unknown>, value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((item: Record<string, unknown>) =>
+    Object.fromEntries(Object.keys(fields).map((k) => [k, item[k] ?? null])),
+  );
+}

@@ -1,0 +1,33 @@
+/** Starts the server: `npm start`. Configuration comes from the environment (see README.md). */
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { createDemoTenant } from './setup.js';
+
+const config = loadConfig();
+const app = await buildApp({ config });
+if (!config.databaseUrl && config.demoTenant) {
+  const demo = await createDemoTenant(app.db);
+  if (demo) {
+    const basic = `${demo.username}:${demo.password}@${demo.domain}`;
+    process.stdout.write(
+      `\nEmpty embedded database: created the demo tenant "${demo.domain}" (shown once, keep it):\n` +
+        `  Basic credentials: ${basic}\n  Bearer token:      ${demo.token}\n` +
+        `  Try: curl -u '${basic}' http://${config.host}:${config.port}/api/JobType\n\n`,
+    );
+  }
+}
+
+let closing = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
+
+await app.listen({ port: config.port, host: config.host });
