@@ -1,0 +1,124 @@
+/**
+ * Test fixtures: a database per test file (PGlite in memory, or a fresh database on the PostgreSQL
+ * server when TEST_DB=postgres), an app on it, and two tenants with credentials.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { openDatabase, type Database } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
+import { createTenantWithUser } from '../src/setup.js';
+
+export const onPostgres = process.env['TEST_DB'] === 'postgres';
+export const adminUrl = process.env['TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase {
+  db: Database;
+  url: string | undefined;
+  close(): Promise<void>;
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** A new, migrated database. */
+export async function openTestDatabase(): Promise<TestDatabase> {
+  if (!onPostgres) {
+    const db = await openDatabase({ dataDir: 'memory://' });
+    await migrate(db);
+    return { db, url: undefined, close: () => db.close() };
+  }
+  const name = `fs_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = withDatabase(adminUrl, name);
+  const db = await openDatabase({ url, poolSize: 8 });
+  await migrate(db);
+  return {
+    db,
+    url,
+    async close() {
+      await db.close();
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface Tenant {
+  domain: string;
+  auth: string;
+  token: string;
+}
+
+export interface TestContext {
+  app: FastifyInstance;
+  db: Database;
+  a: Tenant;
+  b: Tenant;
+  close(): Promise<void>;
+}
+
+const basic = (user: string, password: string, domain: string): string =>
+  `Basic ${Buffer.from(`${user}:${password}@${domain}`).toString('base64')}`;
+
+export async function createTenant(db: Database, domain: string): Promise<Tenant> {
+  const issued = await createTenantWithUser(db, domain, 'api', `pw-${domain}`, true);
+  return { domain, auth: basic('api', issued.password, domain), token: issued.token };
+}
+
+export async function setup(config: Record<string, unknown> = {}): Promise<TestContext> {
+  const test = await openTestDatabase();
+  const app = await buildApp({ db: test.db, logger: false, config });
+  await app.ready();
+  const a = await createTenant(test.db, 'tenant-a.test');
+  const b = await createTenant(test.db, 'tenant-b.test');
+  return {
+    app,
+    db: test.db,
+    a,
+    b,
+    async close() {
+      await app.close();
+      await test.close();
+    },
+  };
+}
+
+export interface CallOptions {
+  as?: Tenant | null;
+  body?: unknown;
+  xml?: string;
+  accept?: string;
+  headers?: Record<string, string>;
+}
+
+/** One request through the app; JSON bodies are sent as JSON, `xml` as application/xml. */
+export async function call(
+  ctx: TestContext,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  options: CallOptions = {},
+): Promise<LightMyRequestResponse & { json<T = Record<string, unknown>>(): T }> {
+  const headers: Record<string, string> = { ...options.headers };
+  const as = options.as === undefined ? ctx.a : options.as;
+  if (as) headers['authorization'] = as.auth;
+  if (options.accept) headers['accept'] = options.accept;
+  let payload: string | undefined;
+  if (options.xml !== undefined) {
+    headers['content-type'] ??= 'application/xml';
+    payload = options.xml;
+  } else if (options.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    payload = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  }
+  return ctx.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) }) as never;
+}
