@@ -101,7 +101,7 @@ function lockDataDir(dir: string): () => void {
     closeSync(openSync(lock, 'wx'));
   } catch {
     const pid = Number(readFileSync(lock, 'utf8'));
-    let alive = false;
+    let alive: boolean;
     try {
       process.kill(pid, 0);
       alive = pid !== process.pid;
@@ -135,7 +135,8 @@ async function openPglite(dataDir: string): Promise<Database> {
   const wrap = (client: Pick<PGlite, 'query' | 'exec'>): Executor => ({
     async query<R>(text: string, params?: readonly unknown[]) {
       const r = await client.query<R>(text, params as unknown[]);
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      // affectedRows is 0 for a SELECT: the row count is the number of rows then.
+      return { rows: r.rows, rowCount: r.rows.length || (r.affectedRows ?? 0) };
     },
     async exec(sql: string) {
       await client.exec(sql);

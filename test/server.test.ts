@@ -1,0 +1,171 @@
+/**
+ * The real process: the CLI creates a tenant, an API user and a token; the server starts on a free
+ * loopback port, answers Basic and Bearer requests, keeps its data over a restart and stops on
+ * SIGTERM. On PGlite it also prints the demo credentials on first start of an empty database.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import { onPostgres, openTestDatabase, type TestDatabase } from './helpers.js';
+
+let dataDir: string;
+let testDb: TestDatabase | undefined;
+let env: NodeJS.ProcessEnv;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'fs-server-'));
+  env = { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1' };
+  delete env['DATABASE_URL'];
+  if (onPostgres) {
+    testDb = await openTestDatabase();
+    await testDb.db.close();
+    env['DATABASE_URL'] = testDb.url;
+  } else env['PGLITE_DATA_DIR'] = join(dataDir, 'db');
+});
+after(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  if (testDb) await testDb.close().catch(() => undefined);
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Running {
+  proc: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+async function start(): Promise<Running> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...env, PORT: String(port) },
+  });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      await fetch(`${url}/api/JobType`);
+      return { proc, url, output: () => out };
+    } catch {
+      if (proc.exitCode !== null) throw new Error(`server exited: ${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  proc.kill('SIGKILL');
+  throw new Error(`server did not start: ${out}`);
+}
+
+async function stop(running: Running): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => running.proc.once('exit', (code) => resolve(code)));
+  running.proc.kill('SIGTERM');
+  return exited;
+}
+
+const basic = (user: string, password: string, domain: string): string =>
+  `Basic ${Buffer.from(`${user}:${password}@${domain}`).toString('base64')}`;
+
+it('CLI, start, Basic and Bearer auth, persistence, SIGTERM', { timeout: 120_000 }, async () => {
+  const cli = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli.ts',
+      'create-user',
+      '--domain',
+      'cli.test',
+      '--username',
+      'erp',
+      '--password',
+      's3cret!',
+      '--token',
+    ],
+    { env, encoding: 'utf8' },
+  );
+  assert.equal(cli.status, 0, cli.stderr);
+  const token = (JSON.parse(cli.stdout) as { token: string }).token;
+  assert.match(token, /^fsk_/);
+
+  let server = await start();
+  try {
+    if (!onPostgres)
+      assert.doesNotMatch(server.output(), /demo tenant/, 'no demo tenant when the CLI already made one');
+    const auth = basic('erp', 's3cret!', 'cli.test');
+    const created = await fetch(`${server.url}/api/JobType`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Installation', code: 'INST' }),
+    });
+    assert.equal(created.status, 201);
+    const byToken = await fetch(`${server.url}/api/JobType`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(byToken.status, 200);
+    assert.equal(((await byToken.json()) as { value: unknown[] }).value.length, 1);
+    const wrong = await fetch(`${server.url}/api/JobType`, {
+      headers: { authorization: basic('erp', 'nope', 'cli.test') },
+    });
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.headers.get('www-authenticate') ?? '', /Basic/);
+    assert.equal((await fetch(`${server.url}/api/JobType`)).status, 401);
+    assert.ok(wrong.headers.get('x-request-id'));
+  } finally {
+    assert.equal(await stop(server), 0, 'SIGTERM ends the process cleanly');
+  }
+
+  server = await start();
+  try {
+    const list = await fetch(`${server.url}/api/JobType?$filter=code eq 'INST'`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(((await list.json()) as { value: unknown[] }).value.length, 1, 'data survives a restart');
+  } finally {
+    await stop(server);
+  }
+});
+
+it(
+  'prints demo credentials on first start of an empty embedded database',
+  { skip: onPostgres, timeout: 60_000 },
+  async () => {
+    const saved = env['PGLITE_DATA_DIR'];
+    env['PGLITE_DATA_DIR'] = join(dataDir, 'demo');
+    const server = await start();
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const m = /Basic credentials: (\S+)/.exec(server.output());
+      assert.ok(m, server.output());
+      const [login, domain] = [
+        m[1]!.slice(0, m[1]!.lastIndexOf('@')),
+        m[1]!.slice(m[1]!.lastIndexOf('@') + 1),
+      ];
+      const [user, password] = [login.slice(0, login.indexOf(':')), login.slice(login.indexOf(':') + 1)];
+      const res = await fetch(`${server.url}/api/Jobs`, {
+        headers: { authorization: basic(user, password, domain) },
+      });
+      assert.equal(res.status, 200);
+      const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate'], {
+        env,
+        encoding: 'utf8',
+      });
+      assert.notEqual(second.status, 0, 'a second process cannot open the same data folder');
+      assert.match(second.stderr, /in use/);
+    } finally {
+      await stop(server);
+      env['PGLITE_DATA_DIR'] = saved;
+    }
+  },
+);

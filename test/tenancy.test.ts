@@ -1,0 +1,126 @@
+/**
+ * Isolation is enforced by the database: a statement without any tenant filter still sees and
+ * writes only the current tenant's rows.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, it } from 'node:test';
+import { call, setup, type TestContext } from './helpers.js';
+
+let ctx: TestContext;
+let tenantA: string;
+let tenantB: string;
+before(async () => {
+  ctx = await setup();
+  const ids = await ctx.db.query<{ id: string; domain: string }>('SELECT id, domain FROM tenant');
+  tenantA = ids.rows.find((r) => r.domain === ctx.a.domain)!.id;
+  tenantB = ids.rows.find((r) => r.domain === ctx.b.domain)!.id;
+});
+after(async () => {
+  await ctx.close();
+});
+
+it('a query that forgets the tenant filter reads only the current tenant', async () => {
+  await call(ctx, 'POST', '/api/JobType', { body: { name: 'only in a', code: 'A1' } });
+  await call(ctx, 'POST', '/api/JobType', { as: ctx.b, body: { name: 'only in b', code: 'B1' } });
+  const seenByA = await ctx.db.withTenant(tenantA, (tx) =>
+    tx.query<{ name: string }>('SELECT name FROM job_type'),
+  );
+  assert.deepEqual(
+    seenByA.rows.map((r) => r.name),
+    ['only in a'],
+  );
+  const seenByB = await ctx.db.withTenant(tenantB, (tx) =>
+    tx.query<{ name: string }>('SELECT name FROM job_type'),
+  );
+  assert.deepEqual(
+    seenByB.rows.map((r) => r.name),
+    ['only in b'],
+  );
+});
+
+it('a write into another tenant is refused by the database', async () => {
+  await assert.rejects(
+    ctx.db.withTenant(tenantA, (tx) =>
+      tx.query('INSERT INTO job_type (tenant_id, id, name) VALUES ($1, $2, $3)', [
+        tenantB,
+        randomUUID(),
+        'intruder',
+      ]),
+    ),
+    /row-level security/,
+  );
+  const updated = await ctx.db.withTenant(tenantA, (tx) => tx.query("UPDATE job_type SET name = 'hijacked'"));
+  assert.equal(updated.rowCount, 1, 'only the own row is updated');
+  const b = await ctx.db.withTenant(tenantB, (tx) => tx.query<{ name: string }>('SELECT name FROM job_type'));
+  assert.deepEqual(
+    b.rows.map((r) => r.name),
+    ['only in b'],
+  );
+});
+
+it('without a tenant the application role sees nothing', async () => {
+  const r = await ctx.db.transaction(async (tx) => {
+    await tx.query("SELECT set_config('role', 'fieldservice_app', true)");
+    return tx.query('SELECT count(*)::int AS n FROM job_type');
+  });
+  assert.deepEqual(r.rows, [{ n: 0 }]);
+});
+
+it('ERP keys are unique per tenant, not across tenants', async () => {
+  const a = await call(ctx, 'POST', '/api/Skill', { body: { name: 'Welding', code: 'WELD' } });
+  assert.equal(a.statusCode, 201);
+  const dup = await call(ctx, 'POST', '/api/Skill', { body: { name: 'Welding 2', code: 'WELD' } });
+  assert.equal(dup.statusCode, 409);
+  assert.equal(dup.json()['code'], 'duplicate_key');
+  const b = await call(ctx, 'POST', '/api/Skill', { as: ctx.b, body: { name: 'Welding', code: 'WELD' } });
+  assert.equal(b.statusCode, 201);
+});
+
+it('ERP keys are unique per sales organization where the entity has one', async () => {
+  const org = await call(ctx, 'POST', '/api/SalesOrganization', { body: { name: 'North', code: 'N' } });
+  const orgId = String(org.json()['id']);
+  const global = await call(ctx, 'POST', '/api/JobPriority', { body: { name: 'High', code: 'HIGH' } });
+  assert.equal(global.statusCode, 201);
+  const scoped = await call(ctx, 'POST', '/api/JobPriority', {
+    body: { name: 'High (North)', code: 'HIGH', sales_organization_id: orgId },
+  });
+  assert.equal(scoped.statusCode, 201, scoped.body);
+  const again = await call(ctx, 'POST', '/api/JobPriority', {
+    body: { name: 'High again', code: 'HIGH', sales_organization_id: orgId },
+  });
+  assert.equal(again.statusCode, 409);
+});
+
+it('id2 is numbered per tenant and modified_dateutc moves on update', async () => {
+  const refs = async (as: typeof ctx.a) => {
+    const project = await call(ctx, 'POST', '/api/Project', { as, body: { name: 'P' } });
+    const type = await call(ctx, 'POST', '/api/JobType', { as, body: { name: 'T' } });
+    const status = await call(ctx, 'POST', '/api/JobStatus', { as, body: { name: 'Open', code: 'Open' } });
+    return {
+      project_id: project.json()['id'],
+      job_type_id: type.json()['id'],
+      job_status_id: status.json()['id'],
+    };
+  };
+  const ra = await refs(ctx.a);
+  const rb = await refs(ctx.b);
+  const a1 = await call(ctx, 'POST', '/api/Jobs', { body: { ...ra, name: 'a1' } });
+  const a2 = await call(ctx, 'POST', '/api/Jobs', { body: { ...ra, name: 'a2', id2: 999 } });
+  const b1 = await call(ctx, 'POST', '/api/Jobs', { as: ctx.b, body: { ...rb, name: 'b1' } });
+  assert.equal(a1.json()['id2'], 1);
+  assert.equal(a2.json()['id2'], 2, 'id2 is read-only');
+  assert.equal(b1.json()['id2'], 1);
+  const id = String(a1.json()['id']);
+  const before = String(a1.json()['modified_dateutc']);
+  const created = String(a1.json()['date_create']);
+  await new Promise((r) => setTimeout(r, 5));
+  const upd = await call(ctx, 'PUT', `/api/Jobs(${id})`, {
+    body: { name: 'a1 renamed', date_create: '2001-01-01' },
+  });
+  assert.equal(upd.statusCode, 200, upd.body);
+  assert.ok(String(upd.json()['modified_dateutc']) > before);
+  assert.equal(upd.json()['date_create'], created, 'date_create is kept');
+  assert.equal(upd.json()['id2'], 1);
+  assert.ok(upd.json()['date_update']);
+});
