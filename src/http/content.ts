@@ -46,9 +46,16 @@ export function responseFormat(req: FastifyRequest): Format {
   return XML_TYPES.includes(mediaType(req.headers['content-type'])) ? 'xml' : 'json';
 }
 
+/** The media type to answer with: the one the client named (text/json, text/xml) or the standard one. */
+function mediaTypeFor(req: FastifyRequest, format: Format): string {
+  const accept = (req.headers.accept ?? '').toLowerCase();
+  const sent = mediaType(req.headers['content-type']);
+  const [standard, alternative] = format === 'xml' ? ['application/xml', 'text/xml'] : ['application/json', 'text/json'];
+  if (accept.includes(alternative) && !accept.includes(standard)) return alternative;
+  if (!accept.includes(standard) && sent === alternative) return alternative;
+  return standard;
+}
+
 export function sendText(reply: FastifyReply, status: number, format: Format, text: string): FastifyReply {
-  return reply
-    .code(status)
-    .type(format === 'xml' ? 'application/xml; charset=utf-8' : 'application/json; charset=utf-8')
-    .send(text);
+  return reply.code(status).type(`${mediaTypeFor(reply.request, format)}; charset=utf-8`).send(text);
 }
