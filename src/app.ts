@@ -20,6 +20,8 @@ export interface AppOptions {
   /** An already opened and migrated database (tests share one per file). */
   db?: Database;
   logger?: boolean;
+  /** Where JSON log lines go (default stdout). */
+  logStream?: NodeJS.WritableStream;
 }
 
 declare module 'fastify' {
@@ -55,7 +57,13 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   const app = Fastify({
     logger:
-      options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization'] },
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization'],
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
     bodyLimit: config.bodyLimit,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 200 },
     requestIdHeader: 'x-request-id',

@@ -50,12 +50,16 @@ export function responseFormat(req: FastifyRequest): Format {
 function mediaTypeFor(req: FastifyRequest, format: Format): string {
   const accept = (req.headers.accept ?? '').toLowerCase();
   const sent = mediaType(req.headers['content-type']);
-  const [standard, alternative] = format === 'xml' ? ['application/xml', 'text/xml'] : ['application/json', 'text/json'];
+  const [standard, alternative] =
+    format === 'xml' ? ['application/xml', 'text/xml'] : ['application/json', 'text/json'];
   if (accept.includes(alternative) && !accept.includes(standard)) return alternative;
   if (!accept.includes(standard) && sent === alternative) return alternative;
   return standard;
 }
 
 export function sendText(reply: FastifyReply, status: number, format: Format, text: string): FastifyReply {
-  return reply.code(status).type(`${mediaTypeFor(reply.request, format)}; charset=utf-8`).send(text);
+  return reply
+    .code(status)
+    .type(`${mediaTypeFor(reply.request, format)}; charset=utf-8`)
+    .send(text);
 }
