@@ -857,6 +857,7 @@ ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "approval_responsible_user_id" uuid;
 ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "date_reported_by_company" timestamptz(3);
 ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "id2" integer;
 ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "company_id" uuid;
+ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "company_code" varchar(50);
 ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "db_address_name" varchar(100);
 ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "db_address_street" varchar(50);
 ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "db_address_street2" varchar(50);
@@ -900,6 +901,7 @@ COMMENT ON COLUMN "jobs"."approval_responsible_user_id" IS 'In case of multi use
 COMMENT ON COLUMN "jobs"."date_reported_by_company" IS 'Date+time when company reported the problem';
 COMMENT ON COLUMN "jobs"."id2" IS 'Internal ID (numeric). Will be used if reference_back_office is empty';
 COMMENT ON COLUMN "jobs"."company_id" IS 'This field will be filled automatically based on the project_id';
+COMMENT ON COLUMN "jobs"."company_code" IS 'This field will be filled automatically based on the project_id';
 COMMENT ON COLUMN "jobs"."db_address_name" IS 'When mobile equipment, the address to use';
 COMMENT ON COLUMN "jobs"."db_address_street" IS 'When mobile equipment, the address to use and this field is mandatory';
 COMMENT ON COLUMN "jobs"."db_address_street2" IS 'It is sub street';
@@ -1877,3 +1879,57 @@ DO $$ BEGIN
 EXCEPTION WHEN duplicate_object THEN NULL;
 END $$;
 CREATE INDEX IF NOT EXISTS "job_part_usage_db_unit_of_measure_id_idx" ON "job_part_usage" (tenant_id, "db_unit_of_measure_id");
+
+-- business rules (src/domain)
+
+CREATE OR REPLACE FUNCTION job_part_usage_signed_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.signed_by_company IS TRUE THEN
+    IF TG_OP = 'DELETE' THEN
+      RAISE EXCEPTION 'This part usage line is signed by the company and can no longer be changed' USING ERRCODE = 'FS409';
+    END IF;
+    IF (to_jsonb(NEW) - 'modified_dateutc') IS DISTINCT FROM (to_jsonb(OLD) - 'modified_dateutc') THEN
+      RAISE EXCEPTION 'This part usage line is signed by the company and can no longer be changed' USING ERRCODE = 'FS409';
+    END IF;
+  END IF;
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+CREATE OR REPLACE TRIGGER job_part_usage_signed_guard BEFORE UPDATE OR DELETE ON job_part_usage
+  FOR EACH ROW EXECUTE FUNCTION job_part_usage_signed_guard();
+
+
+CREATE OR REPLACE FUNCTION purchase_order_details_line_number() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.purchase_order_id IS NOT NULL AND COALESCE(NEW.line_number, 0) = 0 THEN
+    PERFORM 1 FROM purchase_order WHERE tenant_id = NEW.tenant_id AND id = NEW.purchase_order_id FOR UPDATE;
+    SELECT COALESCE(max(line_number), 0) + 1 INTO NEW.line_number FROM purchase_order_details
+      WHERE tenant_id = NEW.tenant_id AND purchase_order_id = NEW.purchase_order_id;
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER purchase_order_details_line_number
+  BEFORE INSERT OR UPDATE OF line_number, purchase_order_id ON purchase_order_details
+  FOR EACH ROW EXECUTE FUNCTION purchase_order_details_line_number();
+CREATE UNIQUE INDEX IF NOT EXISTS purchase_order_details_line_key
+  ON purchase_order_details (tenant_id, purchase_order_id, line_number);
+
+CREATE OR REPLACE FUNCTION purchase_order_total_lines() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    UPDATE purchase_order o SET total_lines = (SELECT count(*) FROM purchase_order_details d
+      WHERE d.tenant_id = o.tenant_id AND d.purchase_order_id = o.id)
+    WHERE (o.tenant_id, o.id) IN (SELECT tenant_id, purchase_order_id FROM new_rows);
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    UPDATE purchase_order o SET total_lines = (SELECT count(*) FROM purchase_order_details d
+      WHERE d.tenant_id = o.tenant_id AND d.purchase_order_id = o.id)
+    WHERE (o.tenant_id, o.id) IN (SELECT tenant_id, purchase_order_id FROM old_rows);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER purchase_order_total_lines_insert AFTER INSERT ON purchase_order_details
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION purchase_order_total_lines();
+CREATE OR REPLACE TRIGGER purchase_order_total_lines_update AFTER UPDATE ON purchase_order_details
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION purchase_order_total_lines();
+CREATE OR REPLACE TRIGGER purchase_order_total_lines_delete AFTER DELETE ON purchase_order_details
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION purchase_order_total_lines();

@@ -120,6 +120,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     registry,
     validator: createValidator(registry),
     pageSize: config.pageSize,
+    maxBatch: config.maxBatch,
+    fieldOfConstraint: (c) => fields.get(c),
   });
 
   if (!options.db) app.addHook('onClose', () => db.close());
@@ -133,6 +135,7 @@ function sendError(
 ): ReturnType<typeof sendText> {
   const body: ErrorBody = { status: err.status, code: err.code, message: err.message };
   if (err.errors?.length) body.errors = err.errors;
+  Object.assign(body, err.extra);
   for (const [name, value] of Object.entries(err.headers ?? {})) reply.header(name, value);
   const format = responseFormat(req);
   return sendText(

@@ -9,6 +9,8 @@ export interface Config {
   dbPoolSize: number;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** Most records one SaveMultiple may carry (more: 413). */
+  maxBatch: number;
   /** Records per page of a list (`$top` may ask for fewer). */
   pageSize: number;
   logLevel: string;
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10),
     bodyLimit: int(env, 'BODY_LIMIT', 32 * 1024 * 1024),
     pageSize: int(env, 'PAGE_SIZE', 100),
+    maxBatch: int(env, 'BATCH_MAX_RECORDS', 10_000),
     logLevel: env['LOG_LEVEL'] || 'info',
     demoTenant: (env['DEMO_TENANT'] ?? 'true') !== 'false',
   };

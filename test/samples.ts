@@ -47,6 +47,8 @@ export function sampleRecord(entity: Entity, refs: Record<string, string> = {}):
     }
     out[name] = sampleValue(name, field, seed);
   }
+  // A signed part usage line is read-only: a sample that is to be updated must not start signed.
+  if ('signed_by_company' in out) out['signed_by_company'] = false;
   out['id'] = randomUUID();
   return out;
 }

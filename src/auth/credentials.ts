@@ -5,6 +5,8 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Executor } from '../db/database.js';
+import { seedJobStatuses } from '../domain/job-status.js';
+import { TENANT_SETTING } from '../schema/ddl.js';
 
 const scrypt = promisify(scryptCb) as (
   pw: string,
@@ -42,7 +44,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 export const randomSecret = (bytes = 18): string => randomBytes(bytes).toString('base64url');
 
-/** Creates the tenant of `domain`, or returns the existing one. */
+/** Creates the tenant of `domain` with its standard job statuses, or returns the existing one (in a transaction). */
 export async function ensureTenant(db: Executor, domain: string, name?: string): Promise<string> {
   const found = await db.query<{ id: string }>('SELECT id FROM tenant WHERE lower(domain) = lower($1)', [
     domain,
@@ -52,8 +54,11 @@ export async function ensureTenant(db: Executor, domain: string, name?: string):
     'INSERT INTO tenant (domain, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id',
     [domain, name ?? domain],
   );
-  if (created.rows[0]) return created.rows[0].id;
-  return ensureTenant(db, domain, name);
+  const id = created.rows[0]?.id;
+  if (!id) return ensureTenant(db, domain, name);
+  await db.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [id]);
+  await seedJobStatuses(db);
+  return id;
 }
 
 /** Creates or resets an API user; returns its password (generated when not given). */

@@ -6,7 +6,10 @@
 import { mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { APP_ROLE, TENANT_SETTING } from '../schema/ddl.js';
 
 export interface QueryResult<R> {
@@ -18,6 +21,8 @@ export interface Executor {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   /** Runs several statements (no parameters), e.g. a migration. */
   exec(sql: string): Promise<void>;
+  /** `COPY <table> (...) FROM STDIN` with `data` in COPY text format. */
+  copyFrom(copySql: string, data: string): Promise<void>;
 }
 
 export interface Database extends Executor {
@@ -28,7 +33,9 @@ export interface Database extends Executor {
   close(): Promise<void>;
 }
 
-const SET_TENANT = `SELECT set_config('role', '${APP_ROLE}', true), set_config('${TENANT_SETTING}', $1, true)`;
+// Dates without a zone are UTC, whatever the server's default time zone.
+const SET_TENANT = `SELECT set_config('role', '${APP_ROLE}', true), set_config('${TENANT_SETTING}', $1, true),
+  set_config('TimeZone', 'UTC', true)`;
 
 export interface DatabaseOptions {
   /** postgres:// URL; without it the embedded database is used. */
@@ -82,6 +89,11 @@ function openPostgres(url: string, max: number): Database {
     },
     async exec(sql: string) {
       await client.query(sql);
+    },
+    async copyFrom(copySql: string, data: string) {
+      if (!('release' in client)) throw new Error('COPY needs a transaction');
+      const stream = client.query(copyFrom(`${copySql} FROM STDIN`));
+      await pipeline(Readable.from([data]), stream);
     },
   });
   return {
@@ -141,6 +153,9 @@ async function openPglite(dataDir: string): Promise<Database> {
     async exec(sql: string) {
       await client.exec(sql);
     },
+    async copyFrom(copySql: string, data: string) {
+      await client.query(`${copySql} FROM '/dev/blob'`, [], { blob: new Blob([data]) });
+    },
   });
   return {
     kind: 'pglite',
@@ -149,6 +164,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     async exec(sql) {
       await db.transaction((tx) => tx.exec(sql));
     },
+    copyFrom: (copySql, data) => db.transaction((tx) => wrap(tx).copyFrom(copySql, data)),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     withTenant: (tenantId, fn) =>
       db.transaction(async (tx) => {

@@ -7,13 +7,19 @@ import { createHash } from 'node:crypto';
 import type { Database } from './database.js';
 import { schemaSql } from '../schema/ddl.js';
 import { registry } from '../schema/registry.js';
+import { domainSql } from '../domain/entity-rules.js';
 
 const LOCK_KEY = 7_461_002_113;
+
+/** The whole schema: the registry's tables and the business rules' triggers. */
+export function schemaText(): string {
+  return `${schemaSql(registry)}\n${domainSql}`;
+}
 
 let cached: { sql: string; checksum: string } | undefined;
 function schema(): { sql: string; checksum: string } {
   if (!cached) {
-    const sql = schemaSql(registry);
+    const sql = schemaText();
     cached = { sql, checksum: createHash('sha256').update(sql).digest('hex') };
   }
   return cached;

@@ -105,7 +105,7 @@ export function parseFilter(entity: Entity, text: string, firstParam = 1): SqlFr
 
   const column = (token: Token | undefined): { name: string; type: string } => {
     if (token?.kind !== 'name') throw bad('$filter expects a field name');
-    const field = entity.spec.fields[token.text];
+    const field = entity.field(token.text);
     if (!field || isList(field) || field.computed)
       throw bad(`$filter: ${token.text} is not a field of ${entity.name}`);
     return { name: token.text, type: field.type };
@@ -135,8 +135,13 @@ export function parseFilter(entity: Entity, text: string, firstParam = 1): SqlFr
       }
       case 'integer':
       case 'decimal':
-        if (token.kind !== 'number' || (field.type === 'integer' && !/^-?\d{1,10}$/.test(token.text)))
+        if (token.kind !== 'number') throw wrong();
+        if (
+          field.type === 'integer' &&
+          !(/^-?\d{1,10}$/.test(token.text) && Math.abs(Number(token.text)) <= 2147483647)
+        ) {
           throw wrong();
+        }
         return param(token.text, sqlCast);
       case 'boolean':
         if (token.kind !== 'name' || !/^(true|false)$/.test(token.text)) throw wrong();
@@ -225,7 +230,7 @@ export function parseOrderBy(entity: Entity, text: string | undefined): string {
     .map((p) => p.trim())
     .filter(Boolean)) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s+(asc|desc))?$/i.exec(part);
-    const field = m ? entity.spec.fields[m[1]!] : undefined;
+    const field = m ? entity.field(m[1]!) : undefined;
     if (!m || !field || isList(field) || field.computed) {
       throw new ApiError(400, 'invalid_orderby', `$orderby: ${part} is not a field of ${entity.name}`);
     }

@@ -11,14 +11,30 @@ export type Row = Record<string, unknown>;
 
 const table = (entity: Entity): string => q(entity.name);
 
+const selectLists = new WeakMap<Entity, string>();
+
+/** `t.*` and the computed fields, for SELECT and RETURNING over the entity aliased `t`. */
+export function selectList(entity: Entity): string {
+  let list = selectLists.get(entity);
+  if (list === undefined) {
+    const computed = entity.output.flatMap((name) => {
+      const field = entity.spec.fields[name]!;
+      return !isList(field) && field.computedSql ? [`${field.computedSql} AS ${q(name)}`] : [];
+    });
+    list = ['t.*', ...computed].join(', ');
+    selectLists.set(entity, list);
+  }
+  return list;
+}
+
 /** Parameter text for a column value: lists go to jsonb as JSON text. */
-function param(entity: Entity, name: string, value: unknown): unknown {
+export function param(entity: Entity, name: string, value: unknown): unknown {
   const field = entity.spec.fields[name];
   if (field && isList(field) && value !== null && value !== undefined) return JSON.stringify(value);
   return value ?? null;
 }
 
-function placeholder(entity: Entity, name: string, index: number): string {
+export function placeholder(entity: Entity, name: string, index: number): string {
   const field = entity.spec.fields[name];
   return field && isList(field) ? `$${index}::text::jsonb` : `$${index}`;
 }
@@ -29,13 +45,19 @@ export async function findById(
   id: string,
   lock = false,
 ): Promise<Row | undefined> {
-  const r = await tx.query(`SELECT * FROM ${table(entity)} WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  const r = await tx.query(
+    `SELECT ${selectList(entity)} FROM ${table(entity)} t WHERE id = $1${lock ? ' FOR UPDATE OF t' : ''}`,
+    [id],
+  );
   return r.rows[0];
 }
 
 export async function findByKey(tx: Executor, entity: Entity, key: string): Promise<Row[]> {
   if (!entity.erpKey) return [];
-  const r = await tx.query(`SELECT * FROM ${table(entity)} WHERE ${q(entity.erpKey)} = $1 LIMIT 2`, [key]);
+  const r = await tx.query(
+    `SELECT ${selectList(entity)} FROM ${table(entity)} t WHERE ${q(entity.erpKey)} = $1 LIMIT 2`,
+    [key],
+  );
   return r.rows;
 }
 
@@ -50,7 +72,7 @@ export async function listRows(tx: Executor, entity: Entity, query: ListQuery): 
   const params = [...(query.filter?.params ?? []), query.limit, query.offset];
   const n = params.length;
   const where = query.filter ? `WHERE ${query.filter.sql}` : '';
-  const sql = `SELECT * FROM ${table(entity)} ${where} ORDER BY ${query.orderBy} LIMIT $${n - 1} OFFSET $${n}`;
+  const sql = `SELECT ${selectList(entity)} FROM ${table(entity)} t ${where} ORDER BY ${query.orderBy} LIMIT $${n - 1} OFFSET $${n}`;
   return (await tx.query(sql, params)).rows;
 }
 
@@ -59,8 +81,8 @@ export async function insertRow(tx: Executor, entity: Entity, values: Row): Prom
   const cols = names.map(q).join(', ');
   const marks = names.map((name, i) => placeholder(entity, name, i + 1)).join(', ');
   const sql = names.length
-    ? `INSERT INTO ${table(entity)} (${cols}) VALUES (${marks}) RETURNING *`
-    : `INSERT INTO ${table(entity)} DEFAULT VALUES RETURNING *`;
+    ? `INSERT INTO ${table(entity)} AS t (${cols}) VALUES (${marks}) RETURNING ${selectList(entity)}`
+    : `INSERT INTO ${table(entity)} AS t DEFAULT VALUES RETURNING ${selectList(entity)}`;
   const r = await tx.query(
     sql,
     names.map((name) => param(entity, name, values[name])),
@@ -78,42 +100,11 @@ export async function updateRow(
   const names = Object.keys(values).filter((n) => n !== 'id');
   if (names.length === 0) return findById(tx, entity, id);
   const sets = names.map((name, i) => `${q(name)} = ${placeholder(entity, name, i + 2)}`).join(', ');
-  const r = await tx.query(`UPDATE ${table(entity)} SET ${sets} WHERE id = $1 RETURNING *`, [
-    id,
-    ...names.map((name) => param(entity, name, values[name])),
-  ]);
-  return r.rows[0];
-}
-
-export type SaveStatus = 'created' | 'updated' | 'unchanged';
-
-/**
- * Add or update by id. Only the given columns are written; a row whose given columns already hold
- * the given values is left alone (no new modified_dateutc), which makes replays harmless.
- */
-export async function upsertRow(
-  tx: Executor,
-  entity: Entity,
-  values: Row,
-): Promise<{ row: Row; status: SaveStatus }> {
-  const names = Object.keys(values);
-  const cols = names.map(q).join(', ');
-  const marks = names.map((name, i) => placeholder(entity, name, i + 1)).join(', ');
-  const changing = names.filter((n) => n !== 'id');
-  const t = table(entity);
-  const onConflict = changing.length
-    ? `DO UPDATE SET ${changing.map((n) => `${q(n)} = EXCLUDED.${q(n)}`).join(', ')}
-       WHERE (${changing.map((n) => `${t}.${q(n)}`).join(', ')}) IS DISTINCT FROM (${changing.map((n) => `EXCLUDED.${q(n)}`).join(', ')})`
-    : 'DO NOTHING';
-  const r = await tx.query<Row & { fs_inserted: boolean }>(
-    `INSERT INTO ${t} (${cols}) VALUES (${marks}) ON CONFLICT (tenant_id, id) ${onConflict}
-     RETURNING *, (xmax = 0) AS fs_inserted`,
-    names.map((name) => param(entity, name, values[name])),
+  const r = await tx.query(
+    `UPDATE ${table(entity)} AS t SET ${sets} WHERE id = $1 RETURNING ${selectList(entity)}`,
+    [id, ...names.map((name) => param(entity, name, values[name]))],
   );
-  const row = r.rows[0];
-  if (!row) return { row: (await findById(tx, entity, String(values['id'])))!, status: 'unchanged' };
-  const { fs_inserted: inserted, ...rest } = row;
-  return { row: rest, status: inserted ? 'created' : 'updated' };
+  return r.rows[0];
 }
 
 /** Deletes as the entity is declared: flag, archive or remove. `false` when there is no such row. */

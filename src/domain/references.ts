@@ -10,6 +10,7 @@ import { findById, findByKey, insertRow, updateRow, type Row } from '../db/recor
 import { ApiError, validationError } from '../http/errors.js';
 import type { Entity, Ref } from '../schema/registry.js';
 import { missingGroups, pickWritable, type FieldError } from '../schema/validate.js';
+import { differs } from './existing.js';
 
 const given = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 const MAX_DEPTH = 8;
@@ -34,25 +35,8 @@ async function lookupKey(tx: Executor, ref: Ref, key: string, field: string): Pr
 const prefix = (path: string, errors: FieldError[]): FieldError[] =>
   errors.map((e) => ({ ...e, field: path ? `${path}.${e.field}` : e.field }));
 
-/** Whether the stored row already holds every given value (dates and decimals compared as values). */
-function differs(stored: Row, values: Row): boolean {
-  for (const [name, value] of Object.entries(values)) {
-    const current = stored[name];
-    if (value === null || value === undefined) {
-      if (current !== null && current !== undefined) return true;
-    } else if (current instanceof Date) {
-      if (current.getTime() !== new Date(String(value)).getTime()) return true;
-    } else if (typeof value === 'number') {
-      if (Number(current) !== value) return true;
-    } else if (typeof value === 'object') {
-      if (JSON.stringify(current) !== JSON.stringify(value)) return true;
-    } else if (current !== value) return true;
-  }
-  return false;
-}
-
 /** Resolves a nested embedded object to the id of an existing, updated or new record. */
-async function resolveEmbedded(
+export async function resolveEmbedded(
   tx: Executor,
   target: Entity,
   node: Row,

@@ -46,6 +46,8 @@ export interface ScalarField {
   readonly system?: SystemRole;
   /** Not a column: computed when the record is read, ignored on input. */
   readonly computed?: boolean;
+  /** SQL expression of a computed field, over the entity's row aliased `t`. */
+  readonly computedSql?: string;
   /** Foreign key to another entity of the registry. */
   readonly ref?: RefSpec;
 }

@@ -36,6 +36,8 @@ export const jobDispatchLog = defineEntity({
       type: 'string',
       description: "The list of user_id that assigned to the job, separate by commas. It's not a real column",
       computed: true,
+      computedSql: `(SELECT string_agg(DISTINCT p.user_id::text, ',' ORDER BY p.user_id::text) FROM job_planning p
+        WHERE p.jobs_id = t.jobs_id AND p.user_id IS NOT NULL AND p.sys_logical_delete IS NOT TRUE)`,
     },
   },
 });

@@ -192,13 +192,12 @@ export const jobs = defineEntity({
     company_id: {
       type: 'uuid',
       description: 'This field will be filled automatically based on the project_id',
-      ref: {
-        entity: 'company',
-        key: {
-          field: 'company_code',
-          description: 'This field will be filled automatically based on the project_id',
-        },
-      },
+      ref: { entity: 'company' },
+    },
+    company_code: {
+      type: 'string',
+      description: 'This field will be filled automatically based on the project_id',
+      maxLength: 50,
     },
     db_address_name: { type: 'string', description: addr, maxLength: 100 },
     db_address_street: { type: 'string', description: addrMandatory, maxLength: 50 },

@@ -618,6 +618,8 @@ export interface Jobs {
   id2: number | null;
   /** This field will be filled automatically based on the project_id */
   company_id: string | null;
+  /** This field will be filled automatically based on the project_id */
+  company_code: string | null;
   /** When mobile equipment, the address to use */
   db_address_name: string | null;
   /** When mobile equipment, the address to use and this field is mandatory */
@@ -645,7 +647,7 @@ export interface Jobs {
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
 }
-export type JobsInput = Partial<Pick<Jobs, 'id' | '_parent_id' | 'project_id' | 'job_type_id' | 'job_priority_id' | 'job_status_id' | 'db_address_id' | 'contact_id' | 'requested_by_company_id' | 'requested_by_contact_id' | 'reference_back_office' | 'name' | 'description' | 'working_sequence' | 'internal_memo' | 'prejob_information' | 'estimated_time' | 'earliest_date_plannable' | 'due_date' | 'date_closed' | 'suggested_user_id' | 'suggested_date_start' | 'skill_id' | 'customer_reference' | 'approval_responsible_user_id' | 'date_reported_by_company' | 'company_id' | 'db_address_name' | 'db_address_street' | 'db_address_street2' | 'db_address_street_number' | 'db_address_city' | 'db_address_zip' | 'db_address_db_country_id' | 'db_address_phone' | 'db_address_email' | 'db_address_latitude_decimal' | 'db_address_longitude_decimal' | 'estimated_quantity_remark'>> & {
+export type JobsInput = Partial<Pick<Jobs, 'id' | '_parent_id' | 'project_id' | 'job_type_id' | 'job_priority_id' | 'job_status_id' | 'db_address_id' | 'contact_id' | 'requested_by_company_id' | 'requested_by_contact_id' | 'reference_back_office' | 'name' | 'description' | 'working_sequence' | 'internal_memo' | 'prejob_information' | 'estimated_time' | 'earliest_date_plannable' | 'due_date' | 'date_closed' | 'suggested_user_id' | 'suggested_date_start' | 'skill_id' | 'customer_reference' | 'approval_responsible_user_id' | 'date_reported_by_company' | 'company_id' | 'company_code' | 'db_address_name' | 'db_address_street' | 'db_address_street2' | 'db_address_street_number' | 'db_address_city' | 'db_address_zip' | 'db_address_db_country_id' | 'db_address_phone' | 'db_address_email' | 'db_address_latitude_decimal' | 'db_address_longitude_decimal' | 'estimated_quantity_remark'>> & {
   _parent_jobs_reference_back_office?: string | null;
   _parent_job?: Partial<JobsInput> | null;
   project_reference_back_office?: string | null;
@@ -659,7 +661,6 @@ export type JobsInput = Partial<Pick<Jobs, 'id' | '_parent_id' | 'project_id' | 
   suggested_user?: Partial<UserInput> | null;
   skill_code?: string | null;
   skill?: Partial<SkillInput> | null;
-  company_code?: string | null;
   db_address_db_country_code?: string | null;
 };
 

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     message: string,
     readonly errors?: FieldError[],
     readonly headers?: Record<string, string>,
+    /** More members of the error body (e.g. the per-record results of a refused batch). */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -85,6 +87,8 @@ export function fromDatabaseError(
         `${field ?? 'A foreign key'} refers to a record that does not exist`,
         [{ field: field ?? 'id', code: 'not_found', message: `${field ?? 'reference'}: no such record` }],
       );
+    case 'FS409':
+      return new ApiError(409, 'read_only', pg.message ?? 'The record can no longer be changed');
     case '23502':
       return new ApiError(400, 'validation_failed', `${pg.column ?? 'A field'} is required`, [
         { field: pg.column ?? '(body)', code: 'required', message: `${pg.column ?? 'value'} is required` },

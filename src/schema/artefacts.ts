@@ -1,4 +1,5 @@
 /** The generated artefacts committed with the code; a test fails when they drift from the registry. */
+import { domainSql } from '../domain/entity-rules.js';
 import { schemaSql } from './ddl.js';
 import { allSchemas } from './json-schema.js';
 import type { Registry } from './registry.js';
@@ -6,7 +7,7 @@ import { typesSource } from './ts-types.js';
 
 export function artefacts(registry: Registry): Record<string, string> {
   return {
-    'generated/schema.sql': schemaSql(registry),
+    'generated/schema.sql': `${schemaSql(registry)}\n${domainSql}`,
     'generated/json-schemas.json': `${JSON.stringify(allSchemas(registry), null, 2)}\n`,
     'src/generated/entities.ts': typesSource(registry),
   };

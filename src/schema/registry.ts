@@ -71,7 +71,8 @@ export function buildRegistry(list: readonly EntitySpec[]): Registry {
       deleteMode: deleteModeOf(spec),
       erpKey: spec.erpKey,
       salesOrgScoped: 'sales_organization_id' in spec.fields,
-      field: (name) => spec.fields[name],
+      // Own fields only: a name from a request (`constructor`, `__proto__`) is never a field.
+      field: (name) => (Object.hasOwn(spec.fields, name) ? spec.fields[name] : undefined),
     };
     if (byName.has(spec.name)) throw new Error(`entity ${spec.name} declared twice`);
     byName.set(spec.name, entity);

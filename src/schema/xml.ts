@@ -50,7 +50,13 @@ export function parseXml(xml: string): { root: string; node: XmlNode } {
     const { msg, line, col } = valid.err;
     throw new ApiError(400, 'malformed_xml', `Malformed XML at line ${line}, column ${col}: ${msg}`);
   }
-  const doc = parser.parse(xml) as Record<string, XmlNode>;
+  let doc: Record<string, XmlNode>;
+  try {
+    doc = parser.parse(xml) as Record<string, XmlNode>;
+  } catch (err) {
+    // The parser refuses some element names (e.g. __proto__): the document is not acceptable.
+    throw new ApiError(400, 'malformed_xml', `Unacceptable XML: ${(err as Error).message}`);
+  }
   const roots = Object.keys(doc).filter((k) => k !== '?xml' && !k.startsWith('#'));
   if (roots.length !== 1)
     throw new ApiError(400, 'malformed_xml', 'The XML document must have one root element');
@@ -106,7 +112,7 @@ function scalar(field: ScalarField, node: XmlNode | XmlNode[]): unknown {
 export function fromXml(entity: Entity, node: XmlNode): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(children(node))) {
-    const field = entity.spec.fields[name];
+    const field = entity.field(name);
     if (field && isList(field)) {
       if (Array.isArray(value) || isNil(value)) {
         out[name] = isNil(value as XmlNode) ? null : value;
@@ -116,7 +122,7 @@ export function fromXml(entity: Entity, node: XmlNode): Record<string, unknown> 
       out[name] = (Array.isArray(items) ? items : [items]).map((item) => {
         const record: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(children(item))) {
-          const itemField = field.fields[k];
+          const itemField = Object.hasOwn(field.fields, k) ? field.fields[k] : undefined;
           if (itemField) record[k] = scalar(itemField, v);
         }
         return record;

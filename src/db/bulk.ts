@@ -1,0 +1,102 @@
+/**
+ * Writing many records of one entity in one statement: multi-row VALUES for small sets, COPY into
+ * a temporary table then `INSERT .. SELECT` for large ones (the fastest path PostgreSQL offers).
+ * Upserts leave rows whose given columns already hold the given values untouched, so a replay
+ * reports `unchanged` and does not move `modified_dateutc`.
+ */
+import type { Executor } from './database.js';
+import { param, placeholder, selectList, type Row } from './records.js';
+import { q, sqlType } from '../schema/ddl.js';
+import { isList, type Entity } from '../schema/registry.js';
+
+export type WriteMode = 'insert' | 'upsert';
+export type WriteStatus = 'created' | 'updated' | 'unchanged';
+
+export interface Written {
+  status: WriteStatus;
+  /** The stored row (when asked for), computed fields included. */
+  row?: Row;
+}
+
+/** Up to this many records go through VALUES; beyond, through COPY. */
+const VALUES_MAX = 64;
+let stageCounter = 0;
+
+function conflictClause(entity: Entity, columns: readonly string[], mode: WriteMode): string {
+  if (mode === 'insert') return '';
+  const changing = columns.filter((c) => c !== 'id');
+  if (changing.length === 0) return 'ON CONFLICT (tenant_id, id) DO NOTHING';
+  const set = changing.map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ');
+  const mine = changing.map((c) => `t.${q(c)}`).join(', ');
+  const theirs = changing.map((c) => `EXCLUDED.${q(c)}`).join(', ');
+  return `ON CONFLICT (tenant_id, id) DO UPDATE SET ${set} WHERE (${mine}) IS DISTINCT FROM (${theirs})`;
+}
+
+/** COPY text format of one value. */
+function copyValue(entity: Entity, column: string, value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const field = entity.spec.fields[column]!;
+  let text: string;
+  if (isList(field)) text = JSON.stringify(value);
+  else if (typeof value === 'boolean') text = value ? 't' : 'f';
+  else text = String(value);
+  return text.replace(/[\\\n\r\t]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t',
+  );
+}
+
+/**
+ * Writes `rows` (all with exactly `columns`, distinct ids) and returns the outcome per id. Throws
+ * the database error when the statement fails; the caller isolates the failing record.
+ */
+export async function writeMany(
+  tx: Executor,
+  entity: Entity,
+  columns: readonly string[],
+  rows: readonly Row[],
+  mode: WriteMode,
+  returnRows: boolean,
+): Promise<Map<string, Written>> {
+  const t = q(entity.name);
+  const cols = columns.map(q).join(', ');
+  const returning = `RETURNING ${returnRows ? `${selectList(entity)}, ` : 't.id, '}(t.xmax = 0) AS fs_inserted`;
+  const conflict = conflictClause(entity, columns, mode);
+  let result: { rows: Array<Row & { fs_inserted: boolean }> };
+  if (rows.length <= VALUES_MAX) {
+    const params: unknown[] = [];
+    const tuples = rows.map((row) => {
+      const marks = columns.map((c) => {
+        params.push(param(entity, c, row[c]));
+        const field = entity.spec.fields[c]!;
+        // The base type: a cast to varchar(n) would silently truncate.
+        return isList(field)
+          ? placeholder(entity, c, params.length)
+          : `$${params.length}::${sqlType(field).replace(/^varchar\(\d+\)$/, 'text')}`;
+      });
+      return `(${marks.join(', ')})`;
+    });
+    result = await tx.query(
+      `INSERT INTO ${t} AS t (${cols}) VALUES ${tuples.join(', ')} ${conflict} ${returning}`,
+      params,
+    );
+  } else {
+    const stage = q(`fs_stage_${++stageCounter}`);
+    const defs = columns.map((c) => `${q(c)} ${sqlType(entity.spec.fields[c]!)}`).join(', ');
+    await tx.query(`CREATE TEMP TABLE ${stage} (${defs}) ON COMMIT DROP`);
+    const lines = rows.map((row) => columns.map((c) => copyValue(entity, c, row[c])).join('\t'));
+    await tx.copyFrom(`COPY ${stage} (${cols})`, `${lines.join('\n')}\n`);
+    result = await tx.query(
+      `INSERT INTO ${t} AS t (${cols}) SELECT ${cols} FROM ${stage} ${conflict} ${returning}`,
+    );
+    await tx.query(`DROP TABLE ${stage}`);
+  }
+  const out = new Map<string, Written>();
+  for (const { fs_inserted: inserted, ...row } of result.rows) {
+    out.set(String(row['id']), { status: inserted ? 'created' : 'updated', ...(returnRows ? { row } : {}) });
+  }
+  for (const row of rows) {
+    const id = String(row['id']);
+    if (!out.has(id)) out.set(id, { status: 'unchanged' });
+  }
+  return out;
+}

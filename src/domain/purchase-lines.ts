@@ -1,0 +1,90 @@
+/**
+ * Purchase order line rules: code, name and description filled from the article when empty;
+ * line_number = highest + 1 within the order when 0/null (computed under a lock on the order row,
+ * so concurrent inserts from any number of processes never share a number); the order's
+ * total_lines kept exact by statement-level triggers.
+ */
+import type { EntityRules } from './rules.js';
+import { existingRows } from './existing.js';
+
+export const purchaseLinesSql = `
+CREATE OR REPLACE FUNCTION purchase_order_details_line_number() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.purchase_order_id IS NOT NULL AND COALESCE(NEW.line_number, 0) = 0 THEN
+    PERFORM 1 FROM purchase_order WHERE tenant_id = NEW.tenant_id AND id = NEW.purchase_order_id FOR UPDATE;
+    SELECT COALESCE(max(line_number), 0) + 1 INTO NEW.line_number FROM purchase_order_details
+      WHERE tenant_id = NEW.tenant_id AND purchase_order_id = NEW.purchase_order_id;
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER purchase_order_details_line_number
+  BEFORE INSERT OR UPDATE OF line_number, purchase_order_id ON purchase_order_details
+  FOR EACH ROW EXECUTE FUNCTION purchase_order_details_line_number();
+CREATE UNIQUE INDEX IF NOT EXISTS purchase_order_details_line_key
+  ON purchase_order_details (tenant_id, purchase_order_id, line_number);
+
+CREATE OR REPLACE FUNCTION purchase_order_total_lines() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    UPDATE purchase_order o SET total_lines = (SELECT count(*) FROM purchase_order_details d
+      WHERE d.tenant_id = o.tenant_id AND d.purchase_order_id = o.id)
+    WHERE (o.tenant_id, o.id) IN (SELECT tenant_id, purchase_order_id FROM new_rows);
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    UPDATE purchase_order o SET total_lines = (SELECT count(*) FROM purchase_order_details d
+      WHERE d.tenant_id = o.tenant_id AND d.purchase_order_id = o.id)
+    WHERE (o.tenant_id, o.id) IN (SELECT tenant_id, purchase_order_id FROM old_rows);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER purchase_order_total_lines_insert AFTER INSERT ON purchase_order_details
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION purchase_order_total_lines();
+CREATE OR REPLACE TRIGGER purchase_order_total_lines_update AFTER UPDATE ON purchase_order_details
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION purchase_order_total_lines();
+CREATE OR REPLACE TRIGGER purchase_order_total_lines_delete AFTER DELETE ON purchase_order_details
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION purchase_order_total_lines();
+`;
+
+const empty = (v: unknown): boolean => v === undefined || v === null || v === '';
+
+export const purchaseLineRules: EntityRules = {
+  async beforeWrite(ctx, records) {
+    const existing = await existingRows(ctx.tx, ctx.entity, records);
+    const articleIds = [
+      ...new Set(
+        records
+          .map((p) => p.values['article_id'] ?? existing.get(String(p.values['id']))?.['article_id'])
+          .filter(Boolean)
+          .map(String),
+      ),
+    ];
+    const articles = new Map<
+      string,
+      { code: string | null; name: string | null; description_short: string | null }
+    >();
+    if (articleIds.length) {
+      const r = await ctx.tx.query<{
+        id: string;
+        code: string | null;
+        name: string | null;
+        description_short: string | null;
+      }>('SELECT id, code, name, description_short FROM article WHERE id = ANY($1::uuid[])', [articleIds]);
+      for (const row of r.rows) articles.set(row.id, row);
+    }
+    for (const p of records) {
+      const stored = existing.get(String(p.values['id']));
+      // A stored line keeps its number when a replay sends 0/null (the trigger would renumber it).
+      if (stored && empty(p.values['line_number']) && 'line_number' in p.values) {
+        p.values['line_number'] = stored['line_number'];
+      }
+      const effective = { ...stored, ...p.values };
+      const article = articles.get(String(effective['article_id']));
+      if (!article) continue;
+      if (empty(effective['code'])) p.values['code'] = article.code;
+      if (empty(effective['name']) && empty(effective['description'])) {
+        p.values['name'] = article.name;
+        p.values['description'] = article.description_short;
+      }
+    }
+  },
+};

@@ -1,0 +1,200 @@
+/**
+ * The one save pipeline behind every write route (POST, PUT, Save, SaveMultiple):
+ * validate in memory → resolve references for all records at once → entity rules → one bulk write
+ * per column set → consequences. A record that fails never blocks the others; a failure the
+ * database finds in a bulk statement is isolated by splitting the set (under savepoints), so the
+ * bulk path is kept for every record that is fine.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Executor } from '../db/database.js';
+import { writeMany, type Written } from '../db/bulk.js';
+import { findById, updateRow, type Row } from '../db/records.js';
+import { ApiError, fromDatabaseError } from '../http/errors.js';
+import type { Entity } from '../schema/registry.js';
+import { pickWritable, type FieldError, type Validator } from '../schema/validate.js';
+import { resolveBatchReferences } from './batch-references.js';
+import { rulesOf } from './entity-rules.js';
+import type { Pending, RuleContext, SaveMode, WrittenRecord } from './rules.js';
+
+export interface RecordResult {
+  index: number;
+  id: string | null;
+  success: boolean;
+  status: 'created' | 'updated' | 'unchanged' | 'failed';
+  errors?: FieldError[];
+  /** Set on an earlier record of the batch whose id a later record of the batch also has. */
+  superseded_by?: number;
+}
+
+export interface Refusal {
+  /** The HTTP status a single-record route answers. */
+  status: number;
+  code?: string | undefined;
+  message?: string | undefined;
+}
+
+export interface SaveOutcome {
+  results: RecordResult[];
+  /** Why each failed record was refused, by index. */
+  refusals: Map<number, Refusal>;
+  /** Stored rows by index, when asked for. */
+  rows: Map<number, Row>;
+}
+
+export interface SaveOptions {
+  mode: SaveMode;
+  validator: Validator;
+  /** Return the stored rows (single-record routes); a batch only needs ids and statuses. */
+  returnRows: boolean;
+  /** Map a database error to its field (constraint name → field). */
+  fieldOfConstraint: (constraint: string) => string | undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function saveRecords(
+  tx: Executor,
+  entity: Entity,
+  bodies: readonly unknown[],
+  options: SaveOptions,
+): Promise<SaveOutcome> {
+  const results: RecordResult[] = bodies.map((body, index) => {
+    const id = (body as Row | null)?.['id'];
+    return {
+      index,
+      id: typeof id === 'string' && UUID.test(id) ? id.toLowerCase() : null,
+      success: false,
+      status: 'failed',
+    };
+  });
+  const refusals = new Map<number, Refusal>();
+  const rows = new Map<number, Row>();
+  const ctx: RuleContext = {
+    tx,
+    entity,
+    mode: options.mode,
+    fail(pending, status, errors, code, message) {
+      if (pending.failed) return;
+      pending.failed = true;
+      results[pending.index]!.errors = errors;
+      refusals.set(pending.index, { status, code, message });
+    },
+  };
+
+  // 1. Schema validation, in memory.
+  let pending: Pending[] = [];
+  bodies.forEach((body, index) => {
+    const errors = options.validator.validate(entity, options.mode === 'update' ? 'update' : 'create', body);
+    const item: Pending = { index, input: body as Row, values: {}, failed: false };
+    if (errors.length) ctx.fail(item, 400, errors);
+    else pending.push(item);
+  });
+
+  // 2. References (ERP keys, nested objects, existence of given ids), for all records at once.
+  await resolveBatchReferences(ctx, pending, options.fieldOfConstraint);
+  pending = pending.filter((p) => !p.failed);
+  for (const p of pending) {
+    p.values = pickWritable(entity, p.values);
+    if (options.mode !== 'update') p.values['id'] = String(p.values['id'] ?? randomUUID()).toLowerCase();
+    results[p.index]!.id = String(p.values['id']);
+  }
+
+  // 3. Entity rules.
+  const rules = rulesOf(entity.name);
+  if (rules.beforeWrite && pending.length) await rules.beforeWrite(ctx, pending);
+  pending = pending.filter((p) => !p.failed);
+
+  // 4. Duplicate ids: the later record wins; earlier ones are reported as superseded.
+  const last = new Map<string, Pending>();
+  for (const p of pending) last.set(String(p.values['id']), p);
+  const survivors = [...last.values()];
+  for (const p of pending) {
+    const winner = last.get(String(p.values['id']))!;
+    if (winner !== p)
+      Object.assign(results[p.index]!, { success: true, status: 'unchanged', superseded_by: winner.index });
+  }
+
+  // 5. Write, one statement per column set.
+  const written: WrittenRecord[] = [];
+  const groups = new Map<string, Pending[]>();
+  for (const p of survivors) {
+    const key = Object.keys(p.values).sort().join(',');
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  for (const group of groups.values()) {
+    const outcome = await writeIsolated(ctx, group, options);
+    for (const [p, w] of outcome) {
+      Object.assign(results[p.index]!, { success: true, status: w.status });
+      if (w.row) rows.set(p.index, w.row);
+      written.push({ pending: p, status: w.status });
+    }
+  }
+
+  // 6. Consequences in other entities.
+  if (rules.afterWrite && written.length) await rules.afterWrite(ctx, written);
+  if (options.returnRows) {
+    for (const w of written) {
+      // Unchanged rows are not returned by the write; consequences may change computed fields.
+      const row = await findById(tx, entity, String(w.pending.values['id']));
+      if (row) rows.set(w.pending.index, row);
+    }
+  }
+  return { results, refusals, rows };
+}
+
+/**
+ * Writes a group in one statement; when the database refuses it, splits the group in halves under
+ * savepoints until each failing record is alone, and reports it with the mapped error.
+ */
+async function writeIsolated(
+  ctx: RuleContext,
+  group: Pending[],
+  options: SaveOptions,
+  depth = 0,
+): Promise<Map<Pending, Written>> {
+  const out = new Map<Pending, Written>();
+  const savepoint = `fs_write_${depth}`;
+  await ctx.tx.query(`SAVEPOINT ${savepoint}`);
+  try {
+    if (options.mode === 'update') {
+      for (const p of group) {
+        const row = await updateRow(ctx.tx, ctx.entity, String(p.values['id']), p.values);
+        if (!row)
+          ctx.fail(p, 404, [
+            {
+              field: 'id',
+              code: 'not_found',
+              message: `${ctx.entity.name} ${String(p.values['id'])} was not found`,
+            },
+          ]);
+        else out.set(p, { status: 'updated', row });
+      }
+    } else {
+      const columns = Object.keys(group[0]!.values);
+      const byId = await writeMany(
+        ctx.tx,
+        ctx.entity,
+        columns,
+        group.map((p) => p.values),
+        options.mode,
+        false,
+      );
+      for (const p of group) out.set(p, byId.get(String(p.values['id']))!);
+    }
+    await ctx.tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+    return out;
+  } catch (err) {
+    await ctx.tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+    const mapped = err instanceof ApiError ? err : fromDatabaseError(err, options.fieldOfConstraint);
+    if (!mapped || mapped.status >= 500) throw err;
+    if (group.length === 1) {
+      const errors = mapped.errors ?? [{ field: '(record)', code: mapped.code, message: mapped.message }];
+      ctx.fail(group[0]!, mapped.status, errors, mapped.code, mapped.message);
+      return new Map();
+    }
+    const half = Math.ceil(group.length / 2);
+    const first = await writeIsolated(ctx, group.slice(0, half), options, depth + 1);
+    const second = await writeIsolated(ctx, group.slice(half), options, depth + 1);
+    return new Map([...first, ...second]);
+  }
+}
