@@ -9,7 +9,8 @@ export const jobRules: EntityRules = {
   async beforeWrite(ctx, records) {
     if (ctx.mode !== 'update') {
       for (const p of records) {
-        const code = p.input['job_status_code'];
+        // Only when the code is what gives the status (a given job_status_id wins).
+        const code = p.input['job_status_id'] ? undefined : p.input['job_status_code'];
         if (typeof code === 'string' && code !== '' && !CREATE_STATUS_CODES.includes(code)) {
           ctx.fail(p, 400, [
             {

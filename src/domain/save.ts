@@ -50,6 +50,16 @@ export interface SaveOptions {
   fieldOfConstraint: (constraint: string) => string | undefined;
 }
 
+/** Whether a record gives a reference as a nested object that the id or the key does not settle. */
+function hasNestedObjects(entity: Entity, input: Row): boolean {
+  return entity.refs.some((ref) => {
+    const node = ref.spec.embed ? input[ref.spec.embed.field] : undefined;
+    if (!node || typeof node !== 'object') return false;
+    const key = ref.spec.key ? input[ref.spec.key.field] : undefined;
+    return input[ref.idField] == null && (key === undefined || key === null || key === '');
+  });
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function saveRecords(
@@ -89,6 +99,25 @@ export async function saveRecords(
     if (errors.length) ctx.fail(item, 400, errors);
     else pending.push(item);
   });
+
+  // Records carrying nested objects create or update other records: in a batch each goes alone,
+  // under a savepoint, so that its failure leaves none of its nested records behind.
+  if (bodies.length > 1) {
+    const nested = pending.filter((p) => hasNestedObjects(entity, p.input));
+    for (const p of nested) {
+      await tx.query('SAVEPOINT fs_record');
+      const one = await saveRecords(tx, entity, [p.input], options);
+      const result = one.results[0]!;
+      if (result.success) await tx.query('RELEASE SAVEPOINT fs_record');
+      else await tx.query('ROLLBACK TO SAVEPOINT fs_record');
+      Object.assign(results[p.index]!, { ...result, index: p.index });
+      const refusal = one.refusals.get(0);
+      if (refusal) refusals.set(p.index, refusal);
+      const row = one.rows.get(0);
+      if (row) rows.set(p.index, row);
+    }
+    pending = pending.filter((p) => !nested.includes(p));
+  }
 
   // 2. References (ERP keys, nested objects, existence of given ids), for all records at once.
   await resolveBatchReferences(ctx, pending, options.fieldOfConstraint);
