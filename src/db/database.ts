@@ -37,6 +37,14 @@ export interface Database extends Executor {
 const SET_TENANT = `SELECT set_config('role', '${APP_ROLE}', true), set_config('${TENANT_SETTING}', $1, true),
   set_config('TimeZone', 'UTC', true)`;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** SET_TENANT with the tenant id as a literal (checked to be a UUID), to go out with BEGIN. */
+function setTenantLiteral(tenantId: string): string {
+  if (!UUID.test(tenantId)) throw new Error('tenant id must be a UUID');
+  return SET_TENANT.replace('$1', `'${tenantId}'`);
+}
+
 export interface DatabaseOptions {
   /** postgres:// URL; without it the embedded database is used. */
   url?: string | undefined;
@@ -63,15 +71,11 @@ function openPostgres(url: string, max: number): Database {
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  const run = async <T>(
-    setup: string | undefined,
-    params: unknown[],
-    fn: (tx: Executor) => Promise<T>,
-  ): Promise<T> => {
+  /** `setup` is sent with BEGIN in one round trip (no parameters: it holds literals only). */
+  const run = async <T>(setup: string | undefined, fn: (tx: Executor) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      if (setup) await client.query(setup, params);
+      await client.query(setup ? `BEGIN; ${setup}` : 'BEGIN');
       const result = await fn(wrap(client));
       await client.query('COMMIT');
       return result;
@@ -99,8 +103,8 @@ function openPostgres(url: string, max: number): Database {
   return {
     kind: 'postgres',
     ...wrap(pool),
-    transaction: (fn) => run(undefined, [], fn),
-    withTenant: (tenantId, fn) => run(SET_TENANT, [tenantId], fn),
+    transaction: (fn) => run(undefined, fn),
+    withTenant: (tenantId, fn) => run(setTenantLiteral(tenantId), fn),
     close: () => pool.end(),
   };
 }

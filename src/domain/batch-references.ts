@@ -82,6 +82,8 @@ export async function resolveBatchReferences(
   ctx: RuleContext,
   pending: Pending[],
   fieldOfConstraint: (c: string) => string | undefined,
+  /** Check given ids exist up front (a batch); else the foreign keys report them. */
+  checkGivenIds = true,
 ): Promise<void> {
   for (const p of pending) p.values = { ...p.input };
   const batchIds = new Set(pending.map((p) => String(p.input['id'] ?? '').toLowerCase()).filter(Boolean));
@@ -114,6 +116,6 @@ export async function resolveBatchReferences(
       }
     }
     if (byKey.length) await lookupKeys(ctx, ref, byKey);
-    if (byId.length) await checkIds(ctx, ref, byId, batchIds);
+    if (byId.length && checkGivenIds) await checkIds(ctx, ref, byId, batchIds);
   }
 }

@@ -14,10 +14,10 @@ CREATE OR REPLACE FUNCTION job_part_usage_signed_guard() RETURNS trigger LANGUAG
 BEGIN
   IF OLD.signed_by_company IS TRUE THEN
     IF TG_OP = 'DELETE' THEN
-      RAISE EXCEPTION '${SIGNED_MESSAGE}' USING ERRCODE = 'FS409';
+      RAISE EXCEPTION '${SIGNED_MESSAGE}' USING ERRCODE = 'FS409', COLUMN = 'signed_by_company';
     END IF;
     IF (to_jsonb(NEW) - 'modified_dateutc') IS DISTINCT FROM (to_jsonb(OLD) - 'modified_dateutc') THEN
-      RAISE EXCEPTION '${SIGNED_MESSAGE}' USING ERRCODE = 'FS409';
+      RAISE EXCEPTION '${SIGNED_MESSAGE}' USING ERRCODE = 'FS409', COLUMN = 'signed_by_company';
     END IF;
   END IF;
   RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;

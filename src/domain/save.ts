@@ -48,6 +48,11 @@ export interface SaveOptions {
   returnRows: boolean;
   /** Map a database error to its field (constraint name → field). */
   fieldOfConstraint: (constraint: string) => string | undefined;
+  /**
+   * One record whose failure fails the request: no savepoints and no existence pre-checks (the
+   * foreign keys report a missing reference; the request's transaction is rolled back).
+   */
+  single?: boolean;
 }
 
 /** Whether a record gives a reference as a nested object that the id or the key does not settle. */
@@ -106,7 +111,7 @@ export async function saveRecords(
     const nested = pending.filter((p) => hasNestedObjects(entity, p.input));
     for (const p of nested) {
       await tx.query('SAVEPOINT fs_record');
-      const one = await saveRecords(tx, entity, [p.input], options);
+      const one = await saveRecords(tx, entity, [p.input], { ...options, single: false });
       const result = one.results[0]!;
       if (result.success) await tx.query('RELEASE SAVEPOINT fs_record');
       else await tx.query('ROLLBACK TO SAVEPOINT fs_record');
@@ -120,7 +125,7 @@ export async function saveRecords(
   }
 
   // 2. References (ERP keys, nested objects, existence of given ids), for all records at once.
-  await resolveBatchReferences(ctx, pending, options.fieldOfConstraint);
+  await resolveBatchReferences(ctx, pending, options.fieldOfConstraint, !options.single);
   pending = pending.filter((p) => !p.failed);
   for (const p of pending) {
     p.values = pickWritable(entity, p.values);
@@ -148,7 +153,9 @@ export async function saveRecords(
   const groups = new Map<string, Pending[]>();
   for (const p of survivors) {
     const key = Object.keys(p.values).sort().join(',');
-    groups.set(key, [...(groups.get(key) ?? []), p]);
+    const group = groups.get(key);
+    if (group) group.push(p);
+    else groups.set(key, [p]);
   }
   for (const group of groups.values()) {
     const outcome = await writeIsolated(ctx, group, options);
@@ -163,7 +170,8 @@ export async function saveRecords(
   if (rules.afterWrite && written.length) await rules.afterWrite(ctx, written);
   if (options.returnRows) {
     for (const w of written) {
-      // Unchanged rows are not returned by the write; consequences may change computed fields.
+      // An unchanged row is not returned by the write.
+      if (rows.has(w.pending.index)) continue;
       const row = await findById(tx, entity, String(w.pending.values['id']));
       if (row) rows.set(w.pending.index, row);
     }
@@ -182,34 +190,11 @@ async function writeIsolated(
   depth = 0,
 ): Promise<Map<Pending, Written>> {
   const out = new Map<Pending, Written>();
+  if (options.single) return writeGroup(ctx, group, options, out);
   const savepoint = `fs_write_${depth}`;
   await ctx.tx.query(`SAVEPOINT ${savepoint}`);
   try {
-    if (options.mode === 'update') {
-      for (const p of group) {
-        const row = await updateRow(ctx.tx, ctx.entity, String(p.values['id']), p.values);
-        if (!row)
-          ctx.fail(p, 404, [
-            {
-              field: 'id',
-              code: 'not_found',
-              message: `${ctx.entity.name} ${String(p.values['id'])} was not found`,
-            },
-          ]);
-        else out.set(p, { status: 'updated', row });
-      }
-    } else {
-      const columns = Object.keys(group[0]!.values);
-      const byId = await writeMany(
-        ctx.tx,
-        ctx.entity,
-        columns,
-        group.map((p) => p.values),
-        options.mode,
-        false,
-      );
-      for (const p of group) out.set(p, byId.get(String(p.values['id']))!);
-    }
+    await writeGroup(ctx, group, options, out);
     await ctx.tx.query(`RELEASE SAVEPOINT ${savepoint}`);
     return out;
   } catch (err) {
@@ -226,4 +211,29 @@ async function writeIsolated(
     const second = await writeIsolated(ctx, group.slice(half), options, depth + 1);
     return new Map([...first, ...second]);
   }
+}
+
+async function writeGroup(
+  ctx: RuleContext,
+  group: Pending[],
+  options: SaveOptions,
+  out: Map<Pending, Written>,
+): Promise<Map<Pending, Written>> {
+  if (options.mode === 'update') {
+    for (const p of group) {
+      const id = String(p.values['id']);
+      const row = await updateRow(ctx.tx, ctx.entity, id, p.values);
+      if (row) out.set(p, { status: 'updated', row });
+      else
+        ctx.fail(p, 404, [
+          { field: 'id', code: 'not_found', message: `${ctx.entity.name} ${id} was not found` },
+        ]);
+    }
+    return out;
+  }
+  const columns = Object.keys(group[0]!.values);
+  const values = group.map((p) => p.values);
+  const byId = await writeMany(ctx.tx, ctx.entity, columns, values, options.mode, options.returnRows);
+  for (const p of group) out.set(p, byId.get(String(p.values['id']))!);
+  return out;
 }

@@ -88,7 +88,9 @@ export function fromDatabaseError(
         [{ field: field ?? 'id', code: 'not_found', message: `${field ?? 'reference'}: no such record` }],
       );
     case 'FS409':
-      return new ApiError(409, 'read_only', pg.message ?? 'The record can no longer be changed');
+      return new ApiError(409, 'read_only', pg.message ?? 'The record can no longer be changed', [
+        { field: pg.column ?? '(record)', code: 'read_only', message: pg.message ?? 'read-only record' },
+      ]);
     case '23502':
       return new ApiError(400, 'validation_failed', `${pg.column ?? 'A field'} is required`, [
         { field: pg.column ?? '(body)', code: 'required', message: `${pg.column ?? 'value'} is required` },

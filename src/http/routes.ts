@@ -140,6 +140,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
         validator,
         returnRows: true,
         fieldOfConstraint: deps.fieldOfConstraint,
+        single: true,
       });
       const result = outcome.results[0]!;
       if (!result.success) {
