@@ -45,6 +45,24 @@ function setTenantLiteral(tenantId: string): string {
   return SET_TENANT.replace('$1', `'${tenantId}'`);
 }
 
+const statementNames = new Map<string, string>();
+
+/**
+ * Statements with parameters run as named prepared statements (parsed and planned once per
+ * connection). Only short texts: batch statements vary with their size and are not worth keeping.
+ */
+function prepared(text: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  const values = params as unknown[] | undefined;
+  if (!values?.length || text.length > 4000) return { text, ...(values ? { values } : {}) };
+  let name = statementNames.get(text);
+  if (!name) {
+    if (statementNames.size >= 2000) return { text, values };
+    name = `fs_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
 export interface DatabaseOptions {
   /** postgres:// URL; without it the embedded database is used. */
   url?: string | undefined;
@@ -88,7 +106,7 @@ function openPostgres(url: string, max: number): Database {
   };
   const wrap = (client: pg.ClientBase | pg.Pool): Executor => ({
     async query<R>(text: string, params?: readonly unknown[]) {
-      const r = await client.query(text, params as unknown[]);
+      const r = await client.query(prepared(text, params));
       return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
     },
     async exec(sql: string) {
@@ -158,7 +176,16 @@ async function openPglite(dataDir: string): Promise<Database> {
       await client.exec(sql);
     },
     async copyFrom(copySql: string, data: string) {
-      await client.query(`${copySql} FROM '/dev/blob'`, [], { blob: new Blob([data]) });
+      // PGlite reads COPY data from a virtual file, which only a superuser may do: the copy (into a
+      // temporary table, from the blob given here) runs as the session user, then the role is back.
+      const { rows } = await client.query<{ role: string }>("SELECT current_setting('role') AS role");
+      const role = rows[0]?.role ?? 'none';
+      if (role !== 'none') await client.query('SET LOCAL ROLE NONE');
+      try {
+        await client.query(`${copySql} FROM '/dev/blob'`, [], { blob: new Blob([data]) });
+      } finally {
+        if (role !== 'none') await client.query("SELECT set_config('role', $1, true)", [role]);
+      }
     },
   });
   return {

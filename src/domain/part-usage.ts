@@ -1,11 +1,12 @@
 /**
  * job_part_usage rules: a part under warranty costs nothing (discount = price); an article with
- * serial numbers needs one; a line signed by the company is read-only (also guarded by a trigger,
- * so no path can change it).
+ * serial numbers needs one; a line signed by the company is read-only, guarded by a trigger so
+ * that no path can change or delete it (in a batch, the refused line is isolated like any other
+ * database refusal).
  */
 import type { Row } from '../db/records.js';
 import type { EntityRules } from './rules.js';
-import { differs, existingRows } from './existing.js';
+import { existingRows } from './existing.js';
 
 export const SIGNED_MESSAGE = 'This part usage line is signed by the company and can no longer be changed';
 
@@ -26,32 +27,31 @@ CREATE OR REPLACE TRIGGER job_part_usage_signed_guard BEFORE UPDATE OR DELETE ON
   FOR EACH ROW EXECUTE FUNCTION job_part_usage_signed_guard();
 `;
 
+/** Fields the rules read; a record that gives them all needs nothing from the stored row. */
+const RULE_FIELDS = ['is_under_warranty', 'price', 'article_id', 'serial_number'];
+
 export const partUsageRules: EntityRules = {
   async beforeWrite(ctx, records) {
-    const existing = await existingRows(ctx.tx, ctx.entity, records);
+    // The stored rows only of records that leave a field the rules read to the stored value.
+    const partial = records.filter((p) => RULE_FIELDS.some((f) => !(f in p.values)));
+    const existing = partial.length ? await existingRows(ctx.tx, ctx.entity, partial) : new Map<string, Row>();
+    const effective = new Map(records.map((p) => [p, { ...existing.get(String(p.values['id'])), ...p.values }]));
+    // Articles only of records without a serial number.
     const articleIds = new Set<string>();
-    for (const p of records) {
-      const id = p.values['article_id'] ?? existing.get(String(p.values['id']))?.['article_id'];
-      if (id) articleIds.add(String(id));
+    for (const values of effective.values()) {
+      if (values['article_id'] && !values['serial_number']) articleIds.add(String(values['article_id']));
     }
     const serialArticles = new Set<string>();
     if (articleIds.size) {
-      const r = await ctx.tx.query<{ id: string }>(
-        'SELECT id FROM article WHERE id = ANY($1::uuid[]) AND use_serial',
-        [[...articleIds]],
-      );
+      const r = await ctx.tx.query<{ id: string }>('SELECT id FROM article WHERE id = ANY($1::uuid[]) AND use_serial', [
+        [...articleIds],
+      ]);
       for (const row of r.rows) serialArticles.add(row.id);
     }
     for (const p of records) {
-      const stored = existing.get(String(p.values['id']));
-      const effective: Row = { ...stored, ...p.values };
-      if (effective['is_under_warranty'] === true) p.values['discount'] = effective['price'] ?? null;
-      if (stored?.['signed_by_company'] === true && differs(stored, p.values)) {
-        ctx.fail(p, 409, [{ field: 'signed_by_company', code: 'read_only', message: SIGNED_MESSAGE }]);
-        continue;
-      }
-      const article = effective['article_id'];
-      if (article && serialArticles.has(String(article)) && !effective['serial_number']) {
+      const values = effective.get(p)!;
+      if (values['is_under_warranty'] === true) p.values['discount'] = values['price'] ?? null;
+      if (values['article_id'] && serialArticles.has(String(values['article_id']))) {
         ctx.fail(p, 400, [
           {
             field: 'serial_number',

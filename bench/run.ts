@@ -1,0 +1,339 @@
+/**
+ * `npm run bench`: throughput of the batch and single-record paths next to what the database
+ * itself does with the same rows, measured side by side in one run, on PostgreSQL (BENCH_DATABASE_URL,
+ * else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test; a scratch database is created and
+ * dropped) and on PGlite (a scratch data folder). BENCH_TARGETS=postgres,pglite chooses. Batch
+ * figures are the median of BENCH_ROUNDS (3) runs after a warm-up; single saves run BENCH_SECONDS (10)
+ * with 50 connections (autocannon, loopback only).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { openDatabase, type Database, type Executor } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
+import { q, sqlType } from '../src/schema/ddl.js';
+import { registry } from '../src/schema/registry.js';
+import { createTenantWithUser } from '../src/setup.js';
+
+const N = Number(process.env['BENCH_RECORDS'] ?? 10_000);
+const SINGLE_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const adminUrl =
+  process.env['BENCH_DATABASE_URL'] ||
+  process.env['DATABASE_URL'] ||
+  'postgres://postgres@127.0.0.1:5432/test';
+const targets = (process.env['BENCH_TARGETS'] ?? 'postgres,pglite').split(',');
+const entity = registry.entity('job_part_usage');
+const columns = entity.writable;
+const lines: string[] = [];
+const say = (line: string): void => {
+  lines.push(line);
+  process.stdout.write(`${line}\n`);
+};
+
+interface Refs {
+  tenantId: string;
+  jobId: string;
+  articleId: string;
+  userId: string;
+  auth: string;
+}
+
+function record(refs: Refs, i: number, id = randomUUID(), invalid = false): Record<string, unknown> {
+  return {
+    id,
+    jobs_id: refs.jobId,
+    job_approval_id: randomUUID(),
+    article_stock_location_id: null,
+    article_id: refs.articleId,
+    is_dummy: false,
+    article_code: `ART-${i % 500}`,
+    article_name: `Filter cartridge ${i % 500}`,
+    article_description: 'Replacement filter cartridge, 10 inch',
+    working_date: '2026-06-16T21:15:51.772Z',
+    quantity: invalid ? -1 : 1 + (i % 5),
+    serial_number: `SN-${i}`,
+    price: 13.5,
+    is_under_warranty: false,
+    discount: 1.25,
+    purchase_order_details_id: null,
+    user_id: refs.userId,
+    remark: 'replaced during yearly maintenance',
+    no_warranty_reason: null,
+    db_unit_of_measure_id: null,
+    included_on_last_stock_compute: false,
+    signed_by_company: false,
+    company_vat_id: randomUUID(),
+    vat_value: 2.84,
+    vat_rate: 21,
+    invoice_id: null,
+    invoice_details_id: null,
+    is_customized: false,
+  };
+}
+
+async function prepare(db: Database): Promise<Refs> {
+  await migrate(db);
+  const domain = `bench-${randomBytes(3).toString('hex')}.test`;
+  const issued = await createTenantWithUser(db, domain, 'bench', 'bench-password');
+  const tenant = await db.query<{ id: string }>('SELECT id FROM tenant WHERE domain = $1', [domain]);
+  const tenantId = tenant.rows[0]!.id;
+  const ids = await db.withTenant(tenantId, async (tx) => {
+    const project = await tx.query<{ id: string }>(
+      "INSERT INTO project (name) VALUES ('Bench site') RETURNING id",
+    );
+    const type = await tx.query<{ id: string }>("INSERT INTO job_type (name) VALUES ('Repair') RETURNING id");
+    const job = await tx.query<{ id: string }>(
+      `INSERT INTO jobs (name, project_id, job_type_id, job_status_id)
+       VALUES ('Bench job', $1, $2, (SELECT id FROM job_status WHERE code = 'Open')) RETURNING id`,
+      [project.rows[0]!.id, type.rows[0]!.id],
+    );
+    const article = await tx.query<{ id: string }>(
+      "INSERT INTO article (name, code) VALUES ('Filter', 'F1') RETURNING id",
+    );
+    const user = await tx.query<{ id: string }>(
+      "INSERT INTO \"user\" (code, lastname) VALUES ('T1', 'Tech') RETURNING id",
+    );
+    return { jobId: job.rows[0]!.id, articleId: article.rows[0]!.id, userId: user.rows[0]!.id };
+  });
+  const auth = `Basic ${Buffer.from(`bench:${issued.password}@${domain}`).toString('base64')}`;
+  return { tenantId, ...ids, auth };
+}
+
+/** The physical limit: COPY into a temporary table, then INSERT .. ON CONFLICT, from a plain script. */
+async function rawCopyUpsert(tx: Executor, rows: Array<Record<string, unknown>>): Promise<void> {
+  const cols = columns.map(q).join(', ');
+  const defs = columns.map((c) => `${q(c)} ${sqlType(entity.spec.fields[c]!)}`).join(', ');
+  await tx.query(`CREATE TEMP TABLE raw_stage (${defs}) ON COMMIT DROP`);
+  const text = rows
+    .map((r) =>
+      columns
+        .map((c) => {
+          const v = r[c];
+          if (v === null || v === undefined) return '\\N';
+          return typeof v === 'boolean' ? (v ? 't' : 'f') : String(v);
+        })
+        .join('\t'),
+    )
+    .join('\n');
+  await tx.copyFrom(`COPY raw_stage (${cols})`, `${text}\n`);
+  const set = columns
+    .filter((c) => c !== 'id')
+    .map((c) => `${q(c)} = EXCLUDED.${q(c)}`)
+    .join(', ');
+  await tx.query(
+    `INSERT INTO job_part_usage (${cols}) SELECT ${cols} FROM raw_stage ON CONFLICT (tenant_id, id) DO UPDATE SET ${set}`,
+  );
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startProcess(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ proc: ChildProcess; url: string }> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      await fetch(url);
+      return { proc, url };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${script} did not start`);
+}
+
+async function stopProcess(proc: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGTERM');
+  await exited;
+}
+
+const rssKb = (pid: number): number =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+
+/** POSTs one SaveMultiple; returns the time and the peak RSS of the server while it ran. */
+async function saveMultiple(
+  url: string,
+  auth: string,
+  body: string,
+  pid: number,
+): Promise<{ ms: number; peakKb: number; ok: number }> {
+  let peakKb = rssKb(pid);
+  const sampler = setInterval(() => (peakKb = Math.max(peakKb, rssKb(pid))), 20);
+  try {
+    const { ms, value } = await timed(async () => {
+      const res = await fetch(`${url}/api/JobPartUsage/SaveMultiple`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body,
+      });
+      if (res.status !== 200) throw new Error(`SaveMultiple answered ${res.status}: ${await res.text()}`);
+      return (await res.json()) as Array<{ success: boolean }>;
+    });
+    return { ms, peakKb: Math.max(peakKb, rssKb(pid)), ok: value.filter((r) => r.success).length };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+async function singleSaves(
+  url: string,
+  path: string,
+  auth: string | undefined,
+  refs: Refs,
+): Promise<autocannon.Result> {
+  let i = 0;
+  return autocannon({
+    url: `${url}${path}`,
+    method: 'POST',
+    connections: 50,
+    duration: SINGLE_SECONDS,
+    headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(record(refs, i++)) }) }],
+  });
+}
+
+type Timing = { ms: number; peakKb: number; ok: number };
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const medianOf = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (ts: Timing[]): Timing => [...ts].sort((a, b) => a.ms - b.ms)[Math.floor(ts.length / 2)]!;
+const rate = (n: number, ms: number): number => Math.round((n / ms) * 1000);
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+async function benchTarget(target: 'postgres' | 'pglite'): Promise<void> {
+  let url: string | undefined;
+  let dataDir: string | undefined;
+  let dropName: string | undefined;
+  if (target === 'postgres') {
+    dropName = `fs_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dropName}`);
+    await admin.end();
+    const u = new URL(adminUrl);
+    u.pathname = `/${dropName}`;
+    url = u.toString();
+  } else dataDir = mkdtempSync(join(tmpdir(), 'fs-bench-'));
+  const env = url ? { DATABASE_URL: url } : { PGLITE_DATA_DIR: join(dataDir!, 'db'), DATABASE_URL: '' };
+  try {
+    // Preparation and the raw COPY figures, in this process (PGlite allows one process at a time).
+    const db = await openDatabase({ url, dataDir: url ? undefined : join(dataDir!, 'db') });
+    const refs = await prepare(db);
+    const raw = async (rows: Array<Record<string, unknown>>) =>
+      (await timed(() => db.withTenant(refs.tenantId, (tx) => rawCopyUpsert(tx, rows)))).ms;
+    await raw(Array.from({ length: 1000 }, (_, i) => record(refs, i))); // warm-up
+    const rawNewRuns: number[] = [];
+    const rawUpdRuns: number[] = [];
+    for (let run = 0; run < ROUNDS; run++) {
+      const rows = Array.from({ length: N }, (_, i) => record(refs, i));
+      rawNewRuns.push(await raw(rows));
+      rawUpdRuns.push(await raw(rows.map((r) => ({ ...r, quantity: 9 }))));
+    }
+    const rawNew = { ms: medianOf(rawNewRuns) };
+    const rawUpd = { ms: medianOf(rawUpdRuns) };
+    await db.close();
+
+    const server = await startProcess('src/server.ts', {
+      ...env,
+      DEMO_TENANT: 'false',
+      BODY_LIMIT: String(64 << 20),
+    });
+    const pid = server.proc.pid!;
+    const post = (rows: Array<Record<string, unknown>>) =>
+      saveMultiple(server.url, refs.auth, JSON.stringify(rows), pid);
+    await post(Array.from({ length: 1000 }, (_, i) => record(refs, i))); // warm-up
+    const runs: Array<{ created: Timing; updated: Timing; replay: Timing; invalid: Timing }> = [];
+    for (let run = 0; run < ROUNDS; run++) {
+      const batch = Array.from({ length: N }, (_, i) => record(refs, i));
+      const changed = batch.map((r) => ({ ...r, quantity: 9 }));
+      const withInvalid = Array.from({ length: N }, (_, i) => record(refs, i, randomUUID(), i % 100 === 50));
+      const r = {
+        created: await post(batch),
+        updated: await post(changed),
+        replay: await post(changed),
+        invalid: await post(withInvalid),
+      };
+      if (r.created.ok !== N || r.updated.ok !== N || r.invalid.ok !== N - N / 100)
+        throw new Error('unexpected batch results');
+      runs.push(r);
+    }
+    const created = median(runs.map((r) => r.created));
+    const updated = median(runs.map((r) => r.updated));
+    const replay = median(runs.map((r) => r.replay));
+    const invalid = median(runs.map((r) => r.invalid));
+    const peakKb = Math.max(...runs.map((r) => Math.max(r.created.peakKb, r.updated.peakKb)));
+    const ours = await singleSaves(server.url, '/api/JobPartUsage/Save', refs.auth, refs);
+    await stopProcess(server.proc);
+
+    const bare = await startProcess('bench/bare-server.ts', { ...env, TENANT_ID: refs.tenantId });
+    const baseline = await singleSaves(bare.url, '/save', undefined, refs);
+    const baselineTenant = await singleSaves(bare.url, '/save-in-tenant', undefined, refs);
+    await stopProcess(bare.proc);
+
+    say(
+      `\n### ${target === 'postgres' ? 'PostgreSQL (pg driver)' : 'PGlite (persisted folder)'} — ${fmt(N)} job_part_usage records`,
+    );
+    say('| measure | API | database alone | ratio |');
+    say('|---|---|---|---|');
+    const pair = (label: string, api: number, raw: number): void =>
+      say(`| ${label} | ${fmt(api)} rec/s | ${fmt(raw)} rec/s | ${(api / raw).toFixed(2)} |`);
+    pair(
+      'SaveMultiple, new records (JSON over HTTP) vs COPY + INSERT .. ON CONFLICT',
+      rate(N, created.ms),
+      rate(N, rawNew.ms),
+    );
+    pair(
+      'SaveMultiple, same records changed (updates) vs COPY + upsert',
+      rate(N, updated.ms),
+      rate(N, rawUpd.ms),
+    );
+    say(`| SaveMultiple replayed (all unchanged) | ${fmt(rate(N, replay.ms))} rec/s | | |`);
+    say(
+      `| SaveMultiple with 1% invalid records vs all valid | ${fmt(rate(N, invalid.ms))} rec/s | ${fmt(rate(N, created.ms))} rec/s | ${(created.ms / invalid.ms).toFixed(2)} |`,
+    );
+    say(
+      `| single Save, 50 connections: req/s (p50 / p99 ms) vs bare Fastify upsert | ${fmt(Math.round(ours.requests.average))} (${ours.latency.p50} / ${ours.latency.p99}) | ${fmt(Math.round(baseline.requests.average))} (${baseline.latency.p50} / ${baseline.latency.p99}) | ${(ours.requests.average / baseline.requests.average).toFixed(2)} |`,
+    );
+    say(
+      `| single Save vs the same upsert in a bare tenant transaction (role + tenant set, RLS) | ${fmt(Math.round(ours.requests.average))} | ${fmt(Math.round(baselineTenant.requests.average))} (${baselineTenant.latency.p50} / ${baselineTenant.latency.p99}) | ${(ours.requests.average / baselineTenant.requests.average).toFixed(2)} |`,
+    );
+    const errs = (r: autocannon.Result): string => `${r.errors} / ${r.non2xx}`;
+    say(`| single Save errors / non-2xx | ${errs(ours)} | ${errs(baseline)}, ${errs(baselineTenant)} | |`);
+    say(`| peak RSS of the server during a ${fmt(N)}-record batch | ${Math.round(peakKb / 1024)} MB | | |`);
+  } finally {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (dropName) {
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`);
+      await admin.end();
+    }
+  }
+}
+
+say(`# Benchmark (node ${process.version}, ${new Date().toISOString()})`);
+for (const target of targets) await benchTarget(target as 'postgres' | 'pglite');
