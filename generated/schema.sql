@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS "db_country" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "db_country" IS 'A country';
-ALTER TABLE "db_country" ADD COLUMN IF NOT EXISTS "code" varchar(10);
+ALTER TABLE "db_country" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "db_country" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "db_country" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
 COMMENT ON COLUMN "db_country"."id" IS 'Primary Key';

@@ -71,7 +71,7 @@ export async function resolveEmbedded(
     ...missingGroups(target, node),
   ];
   if (missing.length) throw validationError(prefix(path, missing));
-  return String((await insertRow(tx, target, writable))['id']);
+  return String((await insertConcurrently(tx, target, writable))['id']);
 }
 
 /**
@@ -102,4 +102,27 @@ export async function resolveReferences(
     }
   }
   return out;
+}
+
+/**
+ * Inserts an embedded record; when a concurrent request created the same ERP key first (unique
+ * violation), uses that record instead of failing.
+ */
+async function insertConcurrently(tx: Executor, target: Entity, values: Row): Promise<Row> {
+  const key = target.erpKey ? values[target.erpKey] : undefined;
+  if (!given(key)) return insertRow(tx, target, values);
+  await tx.query('SAVEPOINT fs_embed_insert');
+  try {
+    const row = await insertRow(tx, target, values);
+    await tx.query('RELEASE SAVEPOINT fs_embed_insert');
+    return row;
+  } catch (err) {
+    await tx.query('ROLLBACK TO SAVEPOINT fs_embed_insert');
+    if ((err as { code?: string }).code !== '23505') throw err;
+    const [winner] = await findByKey(tx, target, String(key));
+    if (!winner) throw err;
+    const { id: _id, ...changes } = values;
+    if (differs(winner, changes)) await updateRow(tx, target, String(winner['id']), changes);
+    return winner;
+  }
 }

@@ -7,7 +7,7 @@ export const dbCountry = defineEntity({
   erpKey: 'code',
   fields: {
     id: idField,
-    code: { type: 'string', description: 'ISO code of the country (ERP PK)', maxLength: 10 },
+    code: { type: 'string', description: 'ISO code of the country (ERP PK)', maxLength: 50 },
     name: { type: 'string', description: 'Name of the country', maxLength: 255, required: true },
     modified_dateutc: modifiedField,
   },

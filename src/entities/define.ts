@@ -13,7 +13,7 @@ export type SystemRole =
   | 'modified'
   /** Automatic number per tenant, given on insert. */
   | 'autoNumber'
-  /** Creation time, kept by the server: the given value or now on insert, never changed after. */
+  /** Creation time: the given value or now on insert, never changed after (writable on insert only). */
   | 'created'
   /** Last update time, kept by the server on every write. */
   | 'updated';
@@ -106,7 +106,7 @@ export const translationsField = {
     language_code: {
       type: 'string',
       description: 'Language code (e.g. fr, nl-BE)',
-      maxLength: 10,
+      maxLength: 50,
       required: true,
     },
     value_translated: { type: 'string', description: 'Translated value', maxLength: 4000 },

@@ -543,7 +543,7 @@ export interface Project {
   /** The equipment is mobile (no fixed address) */
   is_mobile_installation: boolean | null;
 }
-export type ProjectInput = Partial<Pick<Project, 'id' | '_parent_id' | 'root_parent_id' | 'equipment_family_id' | 'equipment_model_id' | 'project_status_id' | 'company_id' | 'db_address_id' | 'location' | 'contact_id' | 'owner_user_id' | 'name' | 'description' | 'reference_back_office' | 'serial_number' | 'barcode' | 'date_start_production' | 'updated_by_user_id' | 'customer_reference' | 'warranty_date_until' | 'last_standard_result_score_1' | 'last_standard_result_score_2' | 'target_standard_result_score_1' | 'target_standard_result_score_2' | 'date_built' | 'shutdown_consequence' | 'nb_open_jobs' | 'date_next_job' | 'date_last_job' | 'nb_jobs_planned' | 'nb_jobs_tobeplanned' | 'nb_jobs_waitingfurtheraction' | 'back_office_timestamp' | 'is_mobile_installation'>> & {
+export type ProjectInput = Partial<Pick<Project, 'id' | '_parent_id' | 'root_parent_id' | 'equipment_family_id' | 'equipment_model_id' | 'project_status_id' | 'company_id' | 'db_address_id' | 'location' | 'contact_id' | 'owner_user_id' | 'name' | 'description' | 'reference_back_office' | 'serial_number' | 'barcode' | 'date_start_production' | 'date_create' | 'updated_by_user_id' | 'customer_reference' | 'warranty_date_until' | 'last_standard_result_score_1' | 'last_standard_result_score_2' | 'target_standard_result_score_1' | 'target_standard_result_score_2' | 'date_built' | 'shutdown_consequence' | 'nb_open_jobs' | 'date_next_job' | 'date_last_job' | 'nb_jobs_planned' | 'nb_jobs_tobeplanned' | 'nb_jobs_waitingfurtheraction' | 'back_office_timestamp' | 'is_mobile_installation'>> & {
   _parent_reference_back_office?: string | null;
   equipment_family_code?: string | null;
   equipment_family?: Partial<EquipmentFamilyInput> | null;
@@ -647,7 +647,7 @@ export interface Jobs {
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
 }
-export type JobsInput = Partial<Pick<Jobs, 'id' | '_parent_id' | 'project_id' | 'job_type_id' | 'job_priority_id' | 'job_status_id' | 'db_address_id' | 'contact_id' | 'requested_by_company_id' | 'requested_by_contact_id' | 'reference_back_office' | 'name' | 'description' | 'working_sequence' | 'internal_memo' | 'prejob_information' | 'estimated_time' | 'earliest_date_plannable' | 'due_date' | 'date_closed' | 'suggested_user_id' | 'suggested_date_start' | 'skill_id' | 'customer_reference' | 'approval_responsible_user_id' | 'date_reported_by_company' | 'company_id' | 'company_code' | 'db_address_name' | 'db_address_street' | 'db_address_street2' | 'db_address_street_number' | 'db_address_city' | 'db_address_zip' | 'db_address_db_country_id' | 'db_address_phone' | 'db_address_email' | 'db_address_latitude_decimal' | 'db_address_longitude_decimal' | 'estimated_quantity_remark'>> & {
+export type JobsInput = Partial<Pick<Jobs, 'id' | '_parent_id' | 'project_id' | 'job_type_id' | 'job_priority_id' | 'job_status_id' | 'db_address_id' | 'contact_id' | 'requested_by_company_id' | 'requested_by_contact_id' | 'reference_back_office' | 'name' | 'description' | 'working_sequence' | 'internal_memo' | 'prejob_information' | 'estimated_time' | 'earliest_date_plannable' | 'due_date' | 'date_create' | 'date_closed' | 'suggested_user_id' | 'suggested_date_start' | 'skill_id' | 'customer_reference' | 'approval_responsible_user_id' | 'date_reported_by_company' | 'company_id' | 'company_code' | 'db_address_name' | 'db_address_street' | 'db_address_street2' | 'db_address_street_number' | 'db_address_city' | 'db_address_zip' | 'db_address_db_country_id' | 'db_address_phone' | 'db_address_email' | 'db_address_latitude_decimal' | 'db_address_longitude_decimal' | 'estimated_quantity_remark'>> & {
   _parent_jobs_reference_back_office?: string | null;
   _parent_job?: Partial<JobsInput> | null;
   project_reference_back_office?: string | null;
@@ -719,7 +719,7 @@ export interface JobDispatchLog {
   /** The list of user_id that assigned to the job, separate by commas. It's not a real column */
   assigned_user_ids: string | null;
 }
-export type JobDispatchLogInput = Partial<Pick<JobDispatchLog, 'id' | 'jobs_id' | 'user_id' | 'date_proceeded' | 'is_accepted' | 'is_rejected' | 'rejected_reason' | 'sys_logical_delete' | 'is_workshop' | 'sequence'>> & {
+export type JobDispatchLogInput = Partial<Pick<JobDispatchLog, 'id' | 'jobs_id' | 'user_id' | 'date_create' | 'date_proceeded' | 'is_accepted' | 'is_rejected' | 'rejected_reason' | 'sys_logical_delete' | 'is_workshop' | 'sequence'>> & {
 };
 
 /** A category of articles (hierarchical) */
@@ -838,7 +838,7 @@ export interface Article {
   /** Translations of the text fields of this record */
   translations: Array<{ field_name: string; language_code: string; value_translated?: string | null }> | null;
 }
-export type ArticleInput = Partial<Pick<Article, 'id' | 'article_category_id' | 'article_group_1_id' | 'article_group_1_code' | 'article_group_2_id' | 'article_group_2_code' | 'article_group_3_id' | 'article_group_3_code' | 'article_group_4_id' | 'article_group_4_code' | 'article_group_5_id' | 'article_group_5_code' | 'article_group_6_id' | 'article_group_6_code' | 'physical_stock' | 'back_order_client' | 'back_order_supplier' | 'expected_delivery_date_bo_supplier' | 'article_increment' | 'min_article_quantity' | 'entered_price' | 'cost_price' | 'no_stock' | 'archived' | 'is_travel_fee' | 'is_mileage_fee' | 'code' | 'name' | 'description_short' | 'description_long' | 'barcode' | 'notes' | 'article_color_id' | 'warranty_period_nb_months' | 'use_serial' | '_replace_id' | 'db_unit_of_measure_id_selling' | 'translations'>> & {
+export type ArticleInput = Partial<Pick<Article, 'id' | 'article_category_id' | 'article_group_1_id' | 'article_group_1_code' | 'article_group_2_id' | 'article_group_2_code' | 'article_group_3_id' | 'article_group_3_code' | 'article_group_4_id' | 'article_group_4_code' | 'article_group_5_id' | 'article_group_5_code' | 'article_group_6_id' | 'article_group_6_code' | 'physical_stock' | 'back_order_client' | 'back_order_supplier' | 'expected_delivery_date_bo_supplier' | 'article_increment' | 'min_article_quantity' | 'entered_price' | 'cost_price' | 'no_stock' | 'archived' | 'is_travel_fee' | 'is_mileage_fee' | 'code' | 'name' | 'description_short' | 'description_long' | 'barcode' | 'notes' | 'date_create' | 'article_color_id' | 'warranty_period_nb_months' | 'use_serial' | '_replace_id' | 'db_unit_of_measure_id_selling' | 'translations'>> & {
   article_category_code?: string | null;
   article_category?: Partial<ArticleCategoryInput> | null;
   article_color_code?: string | null;
@@ -936,7 +936,7 @@ export interface PurchaseOrder {
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
 }
-export type PurchaseOrderInput = Partial<Pick<PurchaseOrder, 'id' | 'jobs_id' | 'supplier_company_id' | 'user_id' | 'description' | 'memo' | 'total_lines' | 'date_delivery' | 'confirmed_date_delivery' | 'delivery_db_address_id' | 'approved_by_user_id' | 'technical_user_id' | 'purchase_order_status_id' | 'article_stock_location_id' | 'is_pickup' | 'reference_back_office'>> & {
+export type PurchaseOrderInput = Partial<Pick<PurchaseOrder, 'id' | 'jobs_id' | 'supplier_company_id' | 'user_id' | 'description' | 'memo' | 'total_lines' | 'date_create' | 'date_delivery' | 'confirmed_date_delivery' | 'delivery_db_address_id' | 'approved_by_user_id' | 'technical_user_id' | 'purchase_order_status_id' | 'article_stock_location_id' | 'is_pickup' | 'reference_back_office'>> & {
   jobs_reference_back_office?: string | null;
   supplier_company_code?: string | null;
   user_code?: string | null;

@@ -62,7 +62,7 @@ export function scalarSchema(field: ScalarField, required: boolean, forInput: bo
       });
       break;
   }
-  if (field.system || field.computed) s['readOnly'] = true;
+  if ((field.system && field.system !== 'created') || field.computed) s['readOnly'] = true;
   return s;
 }
 

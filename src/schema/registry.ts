@@ -65,7 +65,10 @@ export function buildRegistry(list: readonly EntitySpec[]): Registry {
       route: spec.route,
       routes: [spec.route, ...(spec.routeAliases ?? [])],
       columns: entries.filter(([, f]) => isList(f) || !f.computed).map(([n]) => n),
-      writable: entries.filter(([, f]) => isList(f) || (!f.computed && !f.system)).map(([n]) => n),
+      // A creation time may be given (imports of history); the database keeps it on later updates.
+      writable: entries
+        .filter(([, f]) => isList(f) || (!f.computed && (!f.system || f.system === 'created')))
+        .map(([n]) => n),
       output: entries.map(([n]) => n),
       refs,
       deleteMode: deleteModeOf(spec),
