@@ -41,6 +41,69 @@ CREATE TABLE IF NOT EXISTS api_token (
 );
 COMMENT ON TABLE api_token IS 'Bearer tokens of API users, stored as SHA-256 of the token';
 
+-- The sync feed: every write takes a new number; physical deletes leave a tombstone.
+CREATE SEQUENCE IF NOT EXISTS fs_change_seq;
+GRANT USAGE ON SEQUENCE fs_change_seq TO fieldservice_app;
+
+CREATE TABLE IF NOT EXISTS sync_tombstone (
+  tenant_id uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid REFERENCES tenant (id) ON DELETE CASCADE,
+  entity text NOT NULL,
+  id uuid NOT NULL,
+  sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  row_version bigint NOT NULL DEFAULT nextval('fs_change_seq'),
+  deleted_at timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (tenant_id, entity, id)
+);
+CREATE INDEX IF NOT EXISTS sync_tombstone_changes ON sync_tombstone (tenant_id, sys_change_txid, row_version);
+COMMENT ON TABLE sync_tombstone IS 'Physically deleted records, kept for the sync feed until the retention expires';
+ALTER TABLE "sync_tombstone" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "sync_tombstone" FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS tenant_isolation ON "sync_tombstone";
+CREATE POLICY tenant_isolation ON "sync_tombstone" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);
+GRANT SELECT, INSERT, UPDATE, DELETE ON "sync_tombstone" TO fieldservice_app;
+
+CREATE OR REPLACE FUNCTION fs_tombstone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- The purge removes expired rows without leaving tombstones behind.
+  IF current_setting('fieldservice.purging', true) IS DISTINCT FROM 'on' THEN
+    INSERT INTO sync_tombstone (tenant_id, entity, id) VALUES (OLD.tenant_id, TG_TABLE_NAME, OLD.id)
+    ON CONFLICT (tenant_id, entity, id) DO UPDATE
+      SET sys_change_txid = pg_current_xact_id(), row_version = nextval('fs_change_seq'), deleted_at = clock_timestamp();
+  END IF;
+  RETURN OLD;
+END $$;
+
+CREATE TABLE IF NOT EXISTS sync_purge (
+  tenant_id uuid PRIMARY KEY DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid REFERENCES tenant (id) ON DELETE CASCADE,
+  purged_txid xid8 NOT NULL,
+  purged_version bigint NOT NULL,
+  purged_at timestamptz(3) NOT NULL DEFAULT clock_timestamp()
+);
+COMMENT ON TABLE sync_purge IS 'Latest change position removed by the purge: an older cursor must resynchronise';
+ALTER TABLE "sync_purge" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "sync_purge" FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS tenant_isolation ON "sync_purge";
+CREATE POLICY tenant_isolation ON "sync_purge" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);
+GRANT SELECT, INSERT, UPDATE, DELETE ON "sync_purge" TO fieldservice_app;
+
+CREATE TABLE IF NOT EXISTS idempotency_key (
+  tenant_id uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid REFERENCES tenant (id) ON DELETE CASCADE,
+  key text NOT NULL,
+  request_hash text NOT NULL,
+  status integer,
+  content_type text,
+  headers text,
+  body text,
+  created_at timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (tenant_id, key)
+);
+COMMENT ON TABLE idempotency_key IS 'First response of each Idempotency-Key, replayed to retries until it expires';
+ALTER TABLE "idempotency_key" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "idempotency_key" FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS tenant_isolation ON "idempotency_key";
+CREATE POLICY tenant_isolation ON "idempotency_key" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);
+GRANT SELECT, INSERT, UPDATE, DELETE ON "idempotency_key" TO fieldservice_app;
+
 CREATE TABLE IF NOT EXISTS tenant_counter (
   tenant_id uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid REFERENCES tenant (id) ON DELETE CASCADE,
   name text NOT NULL,
@@ -61,13 +124,17 @@ CREATE TABLE IF NOT EXISTS "db_country" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "db_country" IS 'A country';
+ALTER TABLE "db_country" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "db_country" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "db_country" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "db_country" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "db_country" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "db_country"."id" IS 'Primary Key';
 COMMENT ON COLUMN "db_country"."code" IS 'ISO code of the country (ERP PK)';
 COMMENT ON COLUMN "db_country"."name" IS 'Name of the country';
 COMMENT ON COLUMN "db_country"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "db_country"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "db_country_changes" ON "db_country" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "db_country_modified" ON "db_country" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "db_country_erp_key" ON "db_country" (tenant_id, "code");
 ALTER TABLE "db_country" ENABLE ROW LEVEL SECURITY;
@@ -77,11 +144,15 @@ CREATE POLICY tenant_isolation ON "db_country" USING (tenant_id = NULLIF(current
 GRANT SELECT, INSERT, UPDATE, DELETE ON "db_country" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "db_country_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "db_country_before_write" BEFORE INSERT OR UPDATE ON "db_country"
   FOR EACH ROW EXECUTE FUNCTION "db_country_before_write"();
+CREATE OR REPLACE TRIGGER "db_country_tombstone" AFTER DELETE ON "db_country"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- sales_organization
 CREATE TABLE IF NOT EXISTS "sales_organization" (
@@ -90,6 +161,7 @@ CREATE TABLE IF NOT EXISTS "sales_organization" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "sales_organization" IS 'A sales organization: partitions the reference data of a tenant';
+ALTER TABLE "sales_organization" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "sales_organization" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "sales_organization" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "sales_organization" ADD COLUMN IF NOT EXISTS "description" varchar(255);
@@ -110,6 +182,7 @@ ALTER TABLE "sales_organization" ADD COLUMN IF NOT EXISTS "fax" varchar(50);
 ALTER TABLE "sales_organization" ADD COLUMN IF NOT EXISTS "url" varchar(255);
 ALTER TABLE "sales_organization" ADD COLUMN IF NOT EXISTS "vat_reg_code" varchar(50);
 ALTER TABLE "sales_organization" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "sales_organization" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "sales_organization"."id" IS 'Primary Key';
 COMMENT ON COLUMN "sales_organization"."code" IS 'Code of the sales organization (ERP PK)';
 COMMENT ON COLUMN "sales_organization"."name" IS 'Name of the sales organization';
@@ -131,6 +204,8 @@ COMMENT ON COLUMN "sales_organization"."fax" IS 'Fax number';
 COMMENT ON COLUMN "sales_organization"."url" IS 'Web site';
 COMMENT ON COLUMN "sales_organization"."vat_reg_code" IS 'VAT registration number';
 COMMENT ON COLUMN "sales_organization"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "sales_organization"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "sales_organization_changes" ON "sales_organization" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "sales_organization_modified" ON "sales_organization" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "sales_organization_erp_key" ON "sales_organization" (tenant_id, "code");
 ALTER TABLE "sales_organization" ENABLE ROW LEVEL SECURITY;
@@ -140,11 +215,15 @@ CREATE POLICY tenant_isolation ON "sales_organization" USING (tenant_id = NULLIF
 GRANT SELECT, INSERT, UPDATE, DELETE ON "sales_organization" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "sales_organization_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "sales_organization_before_write" BEFORE INSERT OR UPDATE ON "sales_organization"
   FOR EACH ROW EXECUTE FUNCTION "sales_organization_before_write"();
+CREATE OR REPLACE TRIGGER "sales_organization_tombstone" AFTER DELETE ON "sales_organization"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- db_unit_of_measure
 CREATE TABLE IF NOT EXISTS "db_unit_of_measure" (
@@ -153,15 +232,19 @@ CREATE TABLE IF NOT EXISTS "db_unit_of_measure" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "db_unit_of_measure" IS 'A unit of measure (piece, hour, meter, ...)';
+ALTER TABLE "db_unit_of_measure" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "db_unit_of_measure" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "db_unit_of_measure" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "db_unit_of_measure" ADD COLUMN IF NOT EXISTS "system_type" varchar(50);
 ALTER TABLE "db_unit_of_measure" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "db_unit_of_measure" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "db_unit_of_measure"."id" IS 'Primary Key';
 COMMENT ON COLUMN "db_unit_of_measure"."code" IS 'Code of the unit of measure (ERP PK)';
 COMMENT ON COLUMN "db_unit_of_measure"."name" IS 'Name of the unit of measure';
 COMMENT ON COLUMN "db_unit_of_measure"."system_type" IS 'Unit of measure system the unit belongs to (e.g. metric, imperial)';
 COMMENT ON COLUMN "db_unit_of_measure"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "db_unit_of_measure"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "db_unit_of_measure_changes" ON "db_unit_of_measure" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "db_unit_of_measure_modified" ON "db_unit_of_measure" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "db_unit_of_measure_erp_key" ON "db_unit_of_measure" (tenant_id, "code");
 ALTER TABLE "db_unit_of_measure" ENABLE ROW LEVEL SECURITY;
@@ -171,11 +254,15 @@ CREATE POLICY tenant_isolation ON "db_unit_of_measure" USING (tenant_id = NULLIF
 GRANT SELECT, INSERT, UPDATE, DELETE ON "db_unit_of_measure" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "db_unit_of_measure_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "db_unit_of_measure_before_write" BEFORE INSERT OR UPDATE ON "db_unit_of_measure"
   FOR EACH ROW EXECUTE FUNCTION "db_unit_of_measure_before_write"();
+CREATE OR REPLACE TRIGGER "db_unit_of_measure_tombstone" AFTER DELETE ON "db_unit_of_measure"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- company
 CREATE TABLE IF NOT EXISTS "company" (
@@ -184,6 +271,7 @@ CREATE TABLE IF NOT EXISTS "company" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "company" IS 'A company: customer and/or supplier';
+ALTER TABLE "company" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "company" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "company" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "company" ADD COLUMN IF NOT EXISTS "vat_reg_code" varchar(50);
@@ -202,6 +290,7 @@ ALTER TABLE "company" ADD COLUMN IF NOT EXISTS "is_customer" boolean;
 ALTER TABLE "company" ADD COLUMN IF NOT EXISTS "sales_organization_id" uuid;
 ALTER TABLE "company" ADD COLUMN IF NOT EXISTS "archived" boolean;
 ALTER TABLE "company" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "company" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "company"."id" IS 'Primary Key';
 COMMENT ON COLUMN "company"."code" IS 'Code of the company (ERP PK)';
 COMMENT ON COLUMN "company"."name" IS 'Name of the company';
@@ -221,6 +310,8 @@ COMMENT ON COLUMN "company"."is_customer" IS 'The company is a customer';
 COMMENT ON COLUMN "company"."sales_organization_id" IS 'Foreign key of the sales organization (null = global)';
 COMMENT ON COLUMN "company"."archived" IS 'The company is archived';
 COMMENT ON COLUMN "company"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "company"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "company_changes" ON "company" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "company_modified" ON "company" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "company_erp_key" ON "company" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 ALTER TABLE "company" ENABLE ROW LEVEL SECURITY;
@@ -230,11 +321,15 @@ CREATE POLICY tenant_isolation ON "company" USING (tenant_id = NULLIF(current_se
 GRANT SELECT, INSERT, UPDATE, DELETE ON "company" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "company_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "company_before_write" BEFORE INSERT OR UPDATE ON "company"
   FOR EACH ROW EXECUTE FUNCTION "company_before_write"();
+CREATE OR REPLACE TRIGGER "company_tombstone" AFTER DELETE ON "company"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- db_address
 CREATE TABLE IF NOT EXISTS "db_address" (
@@ -243,6 +338,7 @@ CREATE TABLE IF NOT EXISTS "db_address" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "db_address" IS 'An address (location of a company, an equipment or a stock)';
+ALTER TABLE "db_address" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "db_address" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "db_address" ADD COLUMN IF NOT EXISTS "name" varchar(100);
 ALTER TABLE "db_address" ADD COLUMN IF NOT EXISTS "street" varchar(50);
@@ -257,6 +353,7 @@ ALTER TABLE "db_address" ADD COLUMN IF NOT EXISTS "latitude_decimal" numeric;
 ALTER TABLE "db_address" ADD COLUMN IF NOT EXISTS "longitude_decimal" numeric;
 ALTER TABLE "db_address" ADD COLUMN IF NOT EXISTS "company_id" uuid;
 ALTER TABLE "db_address" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "db_address" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "db_address"."id" IS 'Primary Key';
 COMMENT ON COLUMN "db_address"."code" IS 'Code of the address (ERP PK)';
 COMMENT ON COLUMN "db_address"."name" IS 'Name of the address';
@@ -272,6 +369,8 @@ COMMENT ON COLUMN "db_address"."latitude_decimal" IS 'Latitude';
 COMMENT ON COLUMN "db_address"."longitude_decimal" IS 'Longitude';
 COMMENT ON COLUMN "db_address"."company_id" IS 'Foreign key of the company the address belongs to';
 COMMENT ON COLUMN "db_address"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "db_address"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "db_address_changes" ON "db_address" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "db_address_modified" ON "db_address" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "db_address_erp_key" ON "db_address" (tenant_id, "code");
 ALTER TABLE "db_address" ENABLE ROW LEVEL SECURITY;
@@ -281,11 +380,15 @@ CREATE POLICY tenant_isolation ON "db_address" USING (tenant_id = NULLIF(current
 GRANT SELECT, INSERT, UPDATE, DELETE ON "db_address" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "db_address_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "db_address_before_write" BEFORE INSERT OR UPDATE ON "db_address"
   FOR EACH ROW EXECUTE FUNCTION "db_address_before_write"();
+CREATE OR REPLACE TRIGGER "db_address_tombstone" AFTER DELETE ON "db_address"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- contact
 CREATE TABLE IF NOT EXISTS "contact" (
@@ -294,6 +397,7 @@ CREATE TABLE IF NOT EXISTS "contact" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "contact" IS 'A contact person, usually of a company';
+ALTER TABLE "contact" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "contact" ADD COLUMN IF NOT EXISTS "company_id" uuid;
 ALTER TABLE "contact" ADD COLUMN IF NOT EXISTS "reference_back_office" varchar(50);
 ALTER TABLE "contact" ADD COLUMN IF NOT EXISTS "firstname" varchar(255);
@@ -304,6 +408,7 @@ ALTER TABLE "contact" ADD COLUMN IF NOT EXISTS "mobile" varchar(50);
 ALTER TABLE "contact" ADD COLUMN IF NOT EXISTS "function" varchar(255);
 ALTER TABLE "contact" ADD COLUMN IF NOT EXISTS "db_language_id" uuid;
 ALTER TABLE "contact" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "contact" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "contact"."id" IS 'Primary Key';
 COMMENT ON COLUMN "contact"."company_id" IS 'Foreign key of the company of the contact';
 COMMENT ON COLUMN "contact"."reference_back_office" IS 'Field used for Embedded entity (store there your ERP PK)';
@@ -315,6 +420,8 @@ COMMENT ON COLUMN "contact"."mobile" IS 'Mobile phone number';
 COMMENT ON COLUMN "contact"."function" IS 'Function of the contact in the company';
 COMMENT ON COLUMN "contact"."db_language_id" IS 'Foreign key of the language of the contact';
 COMMENT ON COLUMN "contact"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "contact"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "contact_changes" ON "contact" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "contact_modified" ON "contact" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "contact_erp_key" ON "contact" (tenant_id, "reference_back_office");
 ALTER TABLE "contact" ENABLE ROW LEVEL SECURITY;
@@ -324,11 +431,15 @@ CREATE POLICY tenant_isolation ON "contact" USING (tenant_id = NULLIF(current_se
 GRANT SELECT, INSERT, UPDATE, DELETE ON "contact" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "contact_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "contact_before_write" BEFORE INSERT OR UPDATE ON "contact"
   FOR EACH ROW EXECUTE FUNCTION "contact_before_write"();
+CREATE OR REPLACE TRIGGER "contact_tombstone" AFTER DELETE ON "contact"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- user
 CREATE TABLE IF NOT EXISTS "user" (
@@ -337,6 +448,7 @@ CREATE TABLE IF NOT EXISTS "user" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "user" IS 'A user of the field service: technician, planner, team leader';
+ALTER TABLE "user" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "user" ADD COLUMN IF NOT EXISTS "db_language_id" uuid;
 ALTER TABLE "user" ADD COLUMN IF NOT EXISTS "username" varchar(255);
 ALTER TABLE "user" ADD COLUMN IF NOT EXISTS "firstname" varchar(255);
@@ -374,6 +486,7 @@ ALTER TABLE "user" ADD COLUMN IF NOT EXISTS "allow_hero_app" boolean;
 ALTER TABLE "user" ADD COLUMN IF NOT EXISTS "allow_sales_app" boolean;
 ALTER TABLE "user" ADD COLUMN IF NOT EXISTS "allow_service_app" boolean;
 ALTER TABLE "user" ADD COLUMN IF NOT EXISTS "user_group_id" uuid;
+ALTER TABLE "user" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "user"."id" IS 'Primary Key';
 COMMENT ON COLUMN "user"."db_language_id" IS 'Foreign key of the language of the user';
 COMMENT ON COLUMN "user"."username" IS 'User name (login)';
@@ -412,6 +525,8 @@ COMMENT ON COLUMN "user"."allow_hero_app" IS 'The user may use the Hero app';
 COMMENT ON COLUMN "user"."allow_sales_app" IS 'The user may use the Sales app';
 COMMENT ON COLUMN "user"."allow_service_app" IS 'The user may use the Service app';
 COMMENT ON COLUMN "user"."user_group_id" IS 'Foreign key of the user group of the user';
+COMMENT ON COLUMN "user"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "user_changes" ON "user" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "user_modified" ON "user" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "user_erp_key" ON "user" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 ALTER TABLE "user" ENABLE ROW LEVEL SECURITY;
@@ -421,11 +536,15 @@ CREATE POLICY tenant_isolation ON "user" USING (tenant_id = NULLIF(current_setti
 GRANT SELECT, INSERT, UPDATE, DELETE ON "user" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "user_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "user_before_write" BEFORE INSERT OR UPDATE ON "user"
   FOR EACH ROW EXECUTE FUNCTION "user_before_write"();
+CREATE OR REPLACE TRIGGER "user_tombstone" AFTER DELETE ON "user"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- skill
 CREATE TABLE IF NOT EXISTS "skill" (
@@ -434,17 +553,21 @@ CREATE TABLE IF NOT EXISTS "skill" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "skill" IS 'A skill a job may require and a technician may have (used for planning)';
+ALTER TABLE "skill" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "skill" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "skill" ADD COLUMN IF NOT EXISTS "description" varchar(255);
 ALTER TABLE "skill" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "skill" ADD COLUMN IF NOT EXISTS "sales_organization_id" uuid;
 ALTER TABLE "skill" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "skill" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "skill"."id" IS 'Primary Key';
 COMMENT ON COLUMN "skill"."name" IS 'Name of the skill';
 COMMENT ON COLUMN "skill"."description" IS 'Description of the skill';
 COMMENT ON COLUMN "skill"."code" IS 'Code of the skill (ERP PK)';
 COMMENT ON COLUMN "skill"."sales_organization_id" IS 'Foreign key of the sales organization (null = global)';
 COMMENT ON COLUMN "skill"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "skill"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "skill_changes" ON "skill" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "skill_modified" ON "skill" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "skill_erp_key" ON "skill" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 ALTER TABLE "skill" ENABLE ROW LEVEL SECURITY;
@@ -454,11 +577,15 @@ CREATE POLICY tenant_isolation ON "skill" USING (tenant_id = NULLIF(current_sett
 GRANT SELECT, INSERT, UPDATE, DELETE ON "skill" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "skill_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "skill_before_write" BEFORE INSERT OR UPDATE ON "skill"
   FOR EACH ROW EXECUTE FUNCTION "skill_before_write"();
+CREATE OR REPLACE TRIGGER "skill_tombstone" AFTER DELETE ON "skill"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- job_type
 CREATE TABLE IF NOT EXISTS "job_type" (
@@ -467,12 +594,14 @@ CREATE TABLE IF NOT EXISTS "job_type" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_type" IS 'A type of job (installation, repair, maintenance, ...)';
+ALTER TABLE "job_type" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "job_type" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "job_type" ADD COLUMN IF NOT EXISTS "sales_organization_id" uuid;
 ALTER TABLE "job_type" ADD COLUMN IF NOT EXISTS "description" varchar(255);
 ALTER TABLE "job_type" ADD COLUMN IF NOT EXISTS "is_default" boolean;
 ALTER TABLE "job_type" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
 ALTER TABLE "job_type" ADD COLUMN IF NOT EXISTS "code" varchar(50);
+ALTER TABLE "job_type" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "job_type"."id" IS 'Primary Key';
 COMMENT ON COLUMN "job_type"."name" IS 'Name of the job type';
 COMMENT ON COLUMN "job_type"."sales_organization_id" IS 'Foreign key of the sales organization (null = global)';
@@ -480,6 +609,8 @@ COMMENT ON COLUMN "job_type"."description" IS 'Description of the job type';
 COMMENT ON COLUMN "job_type"."is_default" IS 'Job type used by default';
 COMMENT ON COLUMN "job_type"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "job_type"."code" IS 'Code of the job type (ERP PK)';
+COMMENT ON COLUMN "job_type"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "job_type_changes" ON "job_type" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "job_type_modified" ON "job_type" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "job_type_erp_key" ON "job_type" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 ALTER TABLE "job_type" ENABLE ROW LEVEL SECURITY;
@@ -489,11 +620,15 @@ CREATE POLICY tenant_isolation ON "job_type" USING (tenant_id = NULLIF(current_s
 GRANT SELECT, INSERT, UPDATE, DELETE ON "job_type" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "job_type_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "job_type_before_write" BEFORE INSERT OR UPDATE ON "job_type"
   FOR EACH ROW EXECUTE FUNCTION "job_type_before_write"();
+CREATE OR REPLACE TRIGGER "job_type_tombstone" AFTER DELETE ON "job_type"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- job_priority
 CREATE TABLE IF NOT EXISTS "job_priority" (
@@ -502,12 +637,14 @@ CREATE TABLE IF NOT EXISTS "job_priority" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_priority" IS 'A priority of a job';
+ALTER TABLE "job_priority" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "job_priority" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "job_priority" ADD COLUMN IF NOT EXISTS "is_default" boolean;
 ALTER TABLE "job_priority" ADD COLUMN IF NOT EXISTS "sequence" integer;
 ALTER TABLE "job_priority" ADD COLUMN IF NOT EXISTS "sales_organization_id" uuid;
 ALTER TABLE "job_priority" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "job_priority" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "job_priority" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "job_priority"."id" IS 'Primary Key';
 COMMENT ON COLUMN "job_priority"."name" IS 'Name of the job priority';
 COMMENT ON COLUMN "job_priority"."is_default" IS 'Job priority used by default';
@@ -515,6 +652,8 @@ COMMENT ON COLUMN "job_priority"."sequence" IS 'Display order of the priority';
 COMMENT ON COLUMN "job_priority"."sales_organization_id" IS 'Foreign key of the sales organization (null = global)';
 COMMENT ON COLUMN "job_priority"."code" IS 'Code of the job priority (ERP PK)';
 COMMENT ON COLUMN "job_priority"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "job_priority"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "job_priority_changes" ON "job_priority" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "job_priority_modified" ON "job_priority" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "job_priority_erp_key" ON "job_priority" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 ALTER TABLE "job_priority" ENABLE ROW LEVEL SECURITY;
@@ -524,11 +663,15 @@ CREATE POLICY tenant_isolation ON "job_priority" USING (tenant_id = NULLIF(curre
 GRANT SELECT, INSERT, UPDATE, DELETE ON "job_priority" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "job_priority_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "job_priority_before_write" BEFORE INSERT OR UPDATE ON "job_priority"
   FOR EACH ROW EXECUTE FUNCTION "job_priority_before_write"();
+CREATE OR REPLACE TRIGGER "job_priority_tombstone" AFTER DELETE ON "job_priority"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- job_status
 CREATE TABLE IF NOT EXISTS "job_status" (
@@ -537,6 +680,7 @@ CREATE TABLE IF NOT EXISTS "job_status" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_status" IS 'A status of the job workflow';
+ALTER TABLE "job_status" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "job_status" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "job_status" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "job_status" ADD COLUMN IF NOT EXISTS "description" varchar(255);
@@ -544,6 +688,7 @@ ALTER TABLE "job_status" ADD COLUMN IF NOT EXISTS "is_default" boolean;
 ALTER TABLE "job_status" ADD COLUMN IF NOT EXISTS "sequence" integer;
 ALTER TABLE "job_status" ADD COLUMN IF NOT EXISTS "sales_organization_id" uuid;
 ALTER TABLE "job_status" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "job_status" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "job_status"."id" IS 'Primary Key';
 COMMENT ON COLUMN "job_status"."code" IS 'Code of the job status (ERP PK): Open, ToBePlanned, Pooling, Suggested, Dispatched, Planned, DispatchRejected, InProgress, WaitingFurtherActions, Completed, Canceled, Waiting, Activated';
 COMMENT ON COLUMN "job_status"."name" IS 'Name of the job status';
@@ -552,6 +697,8 @@ COMMENT ON COLUMN "job_status"."is_default" IS 'Job status used by default';
 COMMENT ON COLUMN "job_status"."sequence" IS 'Display order of the status';
 COMMENT ON COLUMN "job_status"."sales_organization_id" IS 'Foreign key of the sales organization (null = global)';
 COMMENT ON COLUMN "job_status"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "job_status"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "job_status_changes" ON "job_status" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "job_status_modified" ON "job_status" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "job_status_erp_key" ON "job_status" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 ALTER TABLE "job_status" ENABLE ROW LEVEL SECURITY;
@@ -561,11 +708,15 @@ CREATE POLICY tenant_isolation ON "job_status" USING (tenant_id = NULLIF(current
 GRANT SELECT, INSERT, UPDATE, DELETE ON "job_status" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "job_status_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "job_status_before_write" BEFORE INSERT OR UPDATE ON "job_status"
   FOR EACH ROW EXECUTE FUNCTION "job_status_before_write"();
+CREATE OR REPLACE TRIGGER "job_status_tombstone" AFTER DELETE ON "job_status"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- project_status
 CREATE TABLE IF NOT EXISTS "project_status" (
@@ -574,12 +725,14 @@ CREATE TABLE IF NOT EXISTS "project_status" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "project_status" IS 'A status of a project (installation / equipment)';
+ALTER TABLE "project_status" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "project_status" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "project_status" ADD COLUMN IF NOT EXISTS "is_default" boolean;
 ALTER TABLE "project_status" ADD COLUMN IF NOT EXISTS "is_closed" boolean;
 ALTER TABLE "project_status" ADD COLUMN IF NOT EXISTS "sales_organization_id" uuid;
 ALTER TABLE "project_status" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "project_status" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "project_status" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "project_status"."id" IS 'Primary Key';
 COMMENT ON COLUMN "project_status"."name" IS 'Name of the project status';
 COMMENT ON COLUMN "project_status"."is_default" IS 'Project status used by default';
@@ -587,6 +740,8 @@ COMMENT ON COLUMN "project_status"."is_closed" IS 'Projects with this status are
 COMMENT ON COLUMN "project_status"."sales_organization_id" IS 'Foreign key of the sales organization (null = global)';
 COMMENT ON COLUMN "project_status"."code" IS 'Code of the project status (ERP PK)';
 COMMENT ON COLUMN "project_status"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "project_status"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "project_status_changes" ON "project_status" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "project_status_modified" ON "project_status" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "project_status_erp_key" ON "project_status" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 ALTER TABLE "project_status" ENABLE ROW LEVEL SECURITY;
@@ -596,11 +751,15 @@ CREATE POLICY tenant_isolation ON "project_status" USING (tenant_id = NULLIF(cur
 GRANT SELECT, INSERT, UPDATE, DELETE ON "project_status" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "project_status_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "project_status_before_write" BEFORE INSERT OR UPDATE ON "project_status"
   FOR EACH ROW EXECUTE FUNCTION "project_status_before_write"();
+CREATE OR REPLACE TRIGGER "project_status_tombstone" AFTER DELETE ON "project_status"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- equipment_brand
 CREATE TABLE IF NOT EXISTS "equipment_brand" (
@@ -609,15 +768,19 @@ CREATE TABLE IF NOT EXISTS "equipment_brand" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "equipment_brand" IS 'A brand of equipment';
+ALTER TABLE "equipment_brand" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "equipment_brand" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "equipment_brand" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "equipment_brand" ADD COLUMN IF NOT EXISTS "sales_organization_id" uuid;
 ALTER TABLE "equipment_brand" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "equipment_brand" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "equipment_brand"."id" IS 'Primary Key';
 COMMENT ON COLUMN "equipment_brand"."name" IS 'Name of the brand';
 COMMENT ON COLUMN "equipment_brand"."code" IS 'Code of the brand (ERP PK)';
 COMMENT ON COLUMN "equipment_brand"."sales_organization_id" IS 'Foreign key of the sales organization (null = global)';
 COMMENT ON COLUMN "equipment_brand"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "equipment_brand"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "equipment_brand_changes" ON "equipment_brand" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "equipment_brand_modified" ON "equipment_brand" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "equipment_brand_erp_key" ON "equipment_brand" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 ALTER TABLE "equipment_brand" ENABLE ROW LEVEL SECURITY;
@@ -627,11 +790,15 @@ CREATE POLICY tenant_isolation ON "equipment_brand" USING (tenant_id = NULLIF(cu
 GRANT SELECT, INSERT, UPDATE, DELETE ON "equipment_brand" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "equipment_brand_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "equipment_brand_before_write" BEFORE INSERT OR UPDATE ON "equipment_brand"
   FOR EACH ROW EXECUTE FUNCTION "equipment_brand_before_write"();
+CREATE OR REPLACE TRIGGER "equipment_brand_tombstone" AFTER DELETE ON "equipment_brand"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- equipment_family
 CREATE TABLE IF NOT EXISTS "equipment_family" (
@@ -640,12 +807,14 @@ CREATE TABLE IF NOT EXISTS "equipment_family" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "equipment_family" IS 'A family of equipment (hierarchical)';
+ALTER TABLE "equipment_family" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "equipment_family" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "equipment_family" ADD COLUMN IF NOT EXISTS "description" varchar(255);
 ALTER TABLE "equipment_family" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "equipment_family" ADD COLUMN IF NOT EXISTS "_parent_id" uuid;
 ALTER TABLE "equipment_family" ADD COLUMN IF NOT EXISTS "sales_organization_id" uuid;
 ALTER TABLE "equipment_family" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "equipment_family" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "equipment_family"."id" IS 'Primary Key';
 COMMENT ON COLUMN "equipment_family"."name" IS 'Name of the equipment family';
 COMMENT ON COLUMN "equipment_family"."description" IS 'Description of the equipment family';
@@ -653,6 +822,8 @@ COMMENT ON COLUMN "equipment_family"."code" IS 'Code of the equipment family (ER
 COMMENT ON COLUMN "equipment_family"."_parent_id" IS 'Reference to the parent equipment family';
 COMMENT ON COLUMN "equipment_family"."sales_organization_id" IS 'Foreign key of the sales organization (null = global)';
 COMMENT ON COLUMN "equipment_family"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "equipment_family"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "equipment_family_changes" ON "equipment_family" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "equipment_family_modified" ON "equipment_family" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "equipment_family_erp_key" ON "equipment_family" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 ALTER TABLE "equipment_family" ENABLE ROW LEVEL SECURITY;
@@ -662,11 +833,15 @@ CREATE POLICY tenant_isolation ON "equipment_family" USING (tenant_id = NULLIF(c
 GRANT SELECT, INSERT, UPDATE, DELETE ON "equipment_family" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "equipment_family_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "equipment_family_before_write" BEFORE INSERT OR UPDATE ON "equipment_family"
   FOR EACH ROW EXECUTE FUNCTION "equipment_family_before_write"();
+CREATE OR REPLACE TRIGGER "equipment_family_tombstone" AFTER DELETE ON "equipment_family"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- equipment_model
 CREATE TABLE IF NOT EXISTS "equipment_model" (
@@ -675,6 +850,7 @@ CREATE TABLE IF NOT EXISTS "equipment_model" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "equipment_model" IS 'A model of equipment of a brand';
+ALTER TABLE "equipment_model" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "equipment_model" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "equipment_model" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "equipment_model" ADD COLUMN IF NOT EXISTS "description" varchar(255);
@@ -688,6 +864,7 @@ ALTER TABLE "equipment_model" ADD COLUMN IF NOT EXISTS "replacement_period_nb_mo
 ALTER TABLE "equipment_model" ADD COLUMN IF NOT EXISTS "warranty_period_nb_months" integer;
 ALTER TABLE "equipment_model" ADD COLUMN IF NOT EXISTS "translations" jsonb;
 ALTER TABLE "equipment_model" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "equipment_model" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "equipment_model"."id" IS 'Primary Key';
 COMMENT ON COLUMN "equipment_model"."code" IS 'Code of the equipment model (ERP PK)';
 COMMENT ON COLUMN "equipment_model"."name" IS 'Name of the equipment model';
@@ -702,6 +879,8 @@ COMMENT ON COLUMN "equipment_model"."replacement_period_nb_months" IS 'Number of
 COMMENT ON COLUMN "equipment_model"."warranty_period_nb_months" IS 'Warranty period in months';
 COMMENT ON COLUMN "equipment_model"."translations" IS 'Translations of the text fields of this record';
 COMMENT ON COLUMN "equipment_model"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "equipment_model"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "equipment_model_changes" ON "equipment_model" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "equipment_model_modified" ON "equipment_model" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "equipment_model_erp_key" ON "equipment_model" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 ALTER TABLE "equipment_model" ENABLE ROW LEVEL SECURITY;
@@ -711,11 +890,15 @@ CREATE POLICY tenant_isolation ON "equipment_model" USING (tenant_id = NULLIF(cu
 GRANT SELECT, INSERT, UPDATE, DELETE ON "equipment_model" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "equipment_model_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "equipment_model_before_write" BEFORE INSERT OR UPDATE ON "equipment_model"
   FOR EACH ROW EXECUTE FUNCTION "equipment_model_before_write"();
+CREATE OR REPLACE TRIGGER "equipment_model_tombstone" AFTER DELETE ON "equipment_model"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- project
 CREATE TABLE IF NOT EXISTS "project" (
@@ -724,6 +907,7 @@ CREATE TABLE IF NOT EXISTS "project" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "project" IS 'A project: an installation / equipment of a customer on which jobs are done';
+ALTER TABLE "project" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "project" ADD COLUMN IF NOT EXISTS "_parent_id" uuid;
 ALTER TABLE "project" ADD COLUMN IF NOT EXISTS "root_parent_id" uuid;
 ALTER TABLE "project" ADD COLUMN IF NOT EXISTS "equipment_family_id" uuid;
@@ -761,6 +945,7 @@ ALTER TABLE "project" ADD COLUMN IF NOT EXISTS "nb_jobs_waitingfurtheraction" in
 ALTER TABLE "project" ADD COLUMN IF NOT EXISTS "back_office_timestamp" timestamptz(3);
 ALTER TABLE "project" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
 ALTER TABLE "project" ADD COLUMN IF NOT EXISTS "is_mobile_installation" boolean;
+ALTER TABLE "project" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "project"."id" IS 'Primary Key';
 COMMENT ON COLUMN "project"."_parent_id" IS 'Reference to the parent project';
 COMMENT ON COLUMN "project"."root_parent_id" IS 'Reference to the root project of the hierarchy';
@@ -799,6 +984,8 @@ COMMENT ON COLUMN "project"."nb_jobs_waitingfurtheraction" IS 'Number of jobs wa
 COMMENT ON COLUMN "project"."back_office_timestamp" IS 'Timestamp of the record in the back office';
 COMMENT ON COLUMN "project"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "project"."is_mobile_installation" IS 'The equipment is mobile (no fixed address)';
+COMMENT ON COLUMN "project"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "project_changes" ON "project" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "project_modified" ON "project" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "project_erp_key" ON "project" (tenant_id, "reference_back_office");
 ALTER TABLE "project" ENABLE ROW LEVEL SECURITY;
@@ -808,6 +995,8 @@ CREATE POLICY tenant_isolation ON "project" USING (tenant_id = NULLIF(current_se
 GRANT SELECT, INSERT, UPDATE, DELETE ON "project" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "project_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -820,6 +1009,8 @@ BEGIN
 END $$;
 CREATE OR REPLACE TRIGGER "project_before_write" BEFORE INSERT OR UPDATE ON "project"
   FOR EACH ROW EXECUTE FUNCTION "project_before_write"();
+CREATE OR REPLACE TRIGGER "project_tombstone" AFTER DELETE ON "project"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- jobs
 CREATE TABLE IF NOT EXISTS "jobs" (
@@ -828,6 +1019,7 @@ CREATE TABLE IF NOT EXISTS "jobs" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "jobs" IS 'A job (work order) to be done by technicians on a project';
+ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "_parent_id" uuid;
 ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "project_id" uuid;
 ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "job_type_id" uuid;
@@ -871,6 +1063,7 @@ ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "db_address_latitude_decimal" numeri
 ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "db_address_longitude_decimal" numeric;
 ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "estimated_quantity_remark" varchar(4000);
 ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "jobs" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "jobs"."id" IS 'Primary Key';
 COMMENT ON COLUMN "jobs"."_parent_id" IS 'Reference to a parent job (in case of Multi Job)';
 COMMENT ON COLUMN "jobs"."project_id" IS 'Foreign key of project for this job';
@@ -915,6 +1108,8 @@ COMMENT ON COLUMN "jobs"."db_address_latitude_decimal" IS 'Latitude';
 COMMENT ON COLUMN "jobs"."db_address_longitude_decimal" IS 'Latitude';
 COMMENT ON COLUMN "jobs"."estimated_quantity_remark" IS 'Description of the parts your technician should use or pick up';
 COMMENT ON COLUMN "jobs"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "jobs"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "jobs_changes" ON "jobs" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "jobs_modified" ON "jobs" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "jobs_erp_key" ON "jobs" (tenant_id, "reference_back_office");
 ALTER TABLE "jobs" ENABLE ROW LEVEL SECURITY;
@@ -924,6 +1119,8 @@ CREATE POLICY tenant_isolation ON "jobs" USING (tenant_id = NULLIF(current_setti
 GRANT SELECT, INSERT, UPDATE, DELETE ON "jobs" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "jobs_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -936,6 +1133,8 @@ BEGIN
 END $$;
 CREATE OR REPLACE TRIGGER "jobs_before_write" BEFORE INSERT OR UPDATE ON "jobs"
   FOR EACH ROW EXECUTE FUNCTION "jobs_before_write"();
+CREATE OR REPLACE TRIGGER "jobs_tombstone" AFTER DELETE ON "jobs"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- job_planning
 CREATE TABLE IF NOT EXISTS "job_planning" (
@@ -944,6 +1143,7 @@ CREATE TABLE IF NOT EXISTS "job_planning" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_planning" IS 'A planned slot of a job for a user (technician)';
+ALTER TABLE "job_planning" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "job_planning" ADD COLUMN IF NOT EXISTS "jobs_id" uuid;
 ALTER TABLE "job_planning" ADD COLUMN IF NOT EXISTS "user_id" uuid;
 ALTER TABLE "job_planning" ADD COLUMN IF NOT EXISTS "date_start" timestamptz(3) NOT NULL;
@@ -952,6 +1152,7 @@ ALTER TABLE "job_planning" ADD COLUMN IF NOT EXISTS "is_locked" boolean;
 ALTER TABLE "job_planning" ADD COLUMN IF NOT EXISTS "remark" varchar(4000);
 ALTER TABLE "job_planning" ADD COLUMN IF NOT EXISTS "sys_logical_delete" boolean;
 ALTER TABLE "job_planning" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "job_planning" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "job_planning"."id" IS 'Primary Key';
 COMMENT ON COLUMN "job_planning"."jobs_id" IS 'Foreign key of jobs';
 COMMENT ON COLUMN "job_planning"."user_id" IS 'Foreign key of the user (technician) planned';
@@ -961,6 +1162,8 @@ COMMENT ON COLUMN "job_planning"."is_locked" IS 'The planning is locked and may 
 COMMENT ON COLUMN "job_planning"."remark" IS 'Remark about the planning';
 COMMENT ON COLUMN "job_planning"."sys_logical_delete" IS 'Boolean used to logically delete the record. This is to optimize the synchronization. sys_logical_delete doesn''t need to be proceeded offline (record can be physically deleted offline)';
 COMMENT ON COLUMN "job_planning"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "job_planning"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "job_planning_changes" ON "job_planning" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "job_planning_modified" ON "job_planning" (tenant_id, modified_dateutc);
 ALTER TABLE "job_planning" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "job_planning" FORCE ROW LEVEL SECURITY;
@@ -969,11 +1172,15 @@ CREATE POLICY tenant_isolation ON "job_planning" USING (tenant_id = NULLIF(curre
 GRANT SELECT, INSERT, UPDATE, DELETE ON "job_planning" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "job_planning_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "job_planning_before_write" BEFORE INSERT OR UPDATE ON "job_planning"
   FOR EACH ROW EXECUTE FUNCTION "job_planning_before_write"();
+CREATE OR REPLACE TRIGGER "job_planning_tombstone" AFTER DELETE ON "job_planning"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- job_dispatch_log
 CREATE TABLE IF NOT EXISTS "job_dispatch_log" (
@@ -982,6 +1189,7 @@ CREATE TABLE IF NOT EXISTS "job_dispatch_log" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_dispatch_log" IS 'A dispatch of a job to a technician and the technician’s answer (accepted or rejected)';
+ALTER TABLE "job_dispatch_log" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "job_dispatch_log" ADD COLUMN IF NOT EXISTS "jobs_id" uuid;
 ALTER TABLE "job_dispatch_log" ADD COLUMN IF NOT EXISTS "user_id" uuid;
 ALTER TABLE "job_dispatch_log" ADD COLUMN IF NOT EXISTS "date_create" timestamptz(3);
@@ -993,6 +1201,7 @@ ALTER TABLE "job_dispatch_log" ADD COLUMN IF NOT EXISTS "sys_logical_delete" boo
 ALTER TABLE "job_dispatch_log" ADD COLUMN IF NOT EXISTS "is_workshop" boolean;
 ALTER TABLE "job_dispatch_log" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
 ALTER TABLE "job_dispatch_log" ADD COLUMN IF NOT EXISTS "sequence" integer;
+ALTER TABLE "job_dispatch_log" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "job_dispatch_log"."id" IS 'Primary Key';
 COMMENT ON COLUMN "job_dispatch_log"."jobs_id" IS 'Job Id';
 COMMENT ON COLUMN "job_dispatch_log"."user_id" IS 'User Id';
@@ -1005,6 +1214,8 @@ COMMENT ON COLUMN "job_dispatch_log"."sys_logical_delete" IS 'Boolean used to lo
 COMMENT ON COLUMN "job_dispatch_log"."is_workshop" IS 'Using to distinguish between dispatch and workshop';
 COMMENT ON COLUMN "job_dispatch_log"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "job_dispatch_log"."sequence" IS 'sequence';
+COMMENT ON COLUMN "job_dispatch_log"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "job_dispatch_log_changes" ON "job_dispatch_log" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "job_dispatch_log_modified" ON "job_dispatch_log" (tenant_id, modified_dateutc);
 ALTER TABLE "job_dispatch_log" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "job_dispatch_log" FORCE ROW LEVEL SECURITY;
@@ -1013,6 +1224,8 @@ CREATE POLICY tenant_isolation ON "job_dispatch_log" USING (tenant_id = NULLIF(c
 GRANT SELECT, INSERT, UPDATE, DELETE ON "job_dispatch_log" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "job_dispatch_log_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
   ELSE NEW."date_create" := COALESCE(NEW."date_create", clock_timestamp()); END IF;
@@ -1020,6 +1233,8 @@ BEGIN
 END $$;
 CREATE OR REPLACE TRIGGER "job_dispatch_log_before_write" BEFORE INSERT OR UPDATE ON "job_dispatch_log"
   FOR EACH ROW EXECUTE FUNCTION "job_dispatch_log_before_write"();
+CREATE OR REPLACE TRIGGER "job_dispatch_log_tombstone" AFTER DELETE ON "job_dispatch_log"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- article_category
 CREATE TABLE IF NOT EXISTS "article_category" (
@@ -1028,15 +1243,19 @@ CREATE TABLE IF NOT EXISTS "article_category" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "article_category" IS 'A category of articles (hierarchical)';
+ALTER TABLE "article_category" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "article_category" ADD COLUMN IF NOT EXISTS "parent_id" uuid;
 ALTER TABLE "article_category" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "article_category" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "article_category" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "article_category" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "article_category"."id" IS 'Primary Key';
 COMMENT ON COLUMN "article_category"."parent_id" IS 'Reference to the parent article category';
 COMMENT ON COLUMN "article_category"."code" IS 'Code of the article category (ERP PK)';
 COMMENT ON COLUMN "article_category"."name" IS 'Name of the article category';
 COMMENT ON COLUMN "article_category"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "article_category"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "article_category_changes" ON "article_category" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "article_category_modified" ON "article_category" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "article_category_erp_key" ON "article_category" (tenant_id, "code");
 ALTER TABLE "article_category" ENABLE ROW LEVEL SECURITY;
@@ -1046,11 +1265,15 @@ CREATE POLICY tenant_isolation ON "article_category" USING (tenant_id = NULLIF(c
 GRANT SELECT, INSERT, UPDATE, DELETE ON "article_category" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "article_category_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "article_category_before_write" BEFORE INSERT OR UPDATE ON "article_category"
   FOR EACH ROW EXECUTE FUNCTION "article_category_before_write"();
+CREATE OR REPLACE TRIGGER "article_category_tombstone" AFTER DELETE ON "article_category"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- article_color
 CREATE TABLE IF NOT EXISTS "article_color" (
@@ -1059,13 +1282,17 @@ CREATE TABLE IF NOT EXISTS "article_color" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "article_color" IS 'A color of articles';
+ALTER TABLE "article_color" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "article_color" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "article_color" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "article_color" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "article_color" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "article_color"."id" IS 'Primary Key';
 COMMENT ON COLUMN "article_color"."name" IS 'Name of the color';
 COMMENT ON COLUMN "article_color"."code" IS 'Code of the color (ERP PK)';
 COMMENT ON COLUMN "article_color"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "article_color"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "article_color_changes" ON "article_color" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "article_color_modified" ON "article_color" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "article_color_erp_key" ON "article_color" (tenant_id, "code");
 ALTER TABLE "article_color" ENABLE ROW LEVEL SECURITY;
@@ -1075,11 +1302,15 @@ CREATE POLICY tenant_isolation ON "article_color" USING (tenant_id = NULLIF(curr
 GRANT SELECT, INSERT, UPDATE, DELETE ON "article_color" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "article_color_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "article_color_before_write" BEFORE INSERT OR UPDATE ON "article_color"
   FOR EACH ROW EXECUTE FUNCTION "article_color_before_write"();
+CREATE OR REPLACE TRIGGER "article_color_tombstone" AFTER DELETE ON "article_color"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- article
 CREATE TABLE IF NOT EXISTS "article" (
@@ -1088,6 +1319,7 @@ CREATE TABLE IF NOT EXISTS "article" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "article" IS 'An article (part, product or service) that can be used on jobs or ordered';
+ALTER TABLE "article" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "article" ADD COLUMN IF NOT EXISTS "article_category_id" uuid;
 ALTER TABLE "article" ADD COLUMN IF NOT EXISTS "article_group_1_id" uuid;
 ALTER TABLE "article" ADD COLUMN IF NOT EXISTS "article_group_1_code" varchar(50);
@@ -1128,6 +1360,7 @@ ALTER TABLE "article" ADD COLUMN IF NOT EXISTS "use_serial" boolean;
 ALTER TABLE "article" ADD COLUMN IF NOT EXISTS "_replace_id" uuid;
 ALTER TABLE "article" ADD COLUMN IF NOT EXISTS "db_unit_of_measure_id_selling" uuid;
 ALTER TABLE "article" ADD COLUMN IF NOT EXISTS "translations" jsonb;
+ALTER TABLE "article" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "article"."id" IS 'Primary Key';
 COMMENT ON COLUMN "article"."article_category_id" IS 'Foreign key of the category of the article';
 COMMENT ON COLUMN "article"."article_group_1_id" IS 'Foreign key of the article group 1';
@@ -1169,6 +1402,8 @@ COMMENT ON COLUMN "article"."use_serial" IS 'A serial number must be given when 
 COMMENT ON COLUMN "article"."_replace_id" IS 'Reference to the article replacing this article';
 COMMENT ON COLUMN "article"."db_unit_of_measure_id_selling" IS 'Foreign key of the selling unit of measure';
 COMMENT ON COLUMN "article"."translations" IS 'Translations of the text fields of this record';
+COMMENT ON COLUMN "article"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "article_changes" ON "article" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "article_modified" ON "article" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "article_erp_key" ON "article" (tenant_id, "code");
 ALTER TABLE "article" ENABLE ROW LEVEL SECURITY;
@@ -1178,6 +1413,8 @@ CREATE POLICY tenant_isolation ON "article" USING (tenant_id = NULLIF(current_se
 GRANT SELECT, INSERT, UPDATE, DELETE ON "article" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "article_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -1186,6 +1423,8 @@ BEGIN
 END $$;
 CREATE OR REPLACE TRIGGER "article_before_write" BEFORE INSERT OR UPDATE ON "article"
   FOR EACH ROW EXECUTE FUNCTION "article_before_write"();
+CREATE OR REPLACE TRIGGER "article_tombstone" AFTER DELETE ON "article"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- article_stock_location
 CREATE TABLE IF NOT EXISTS "article_stock_location" (
@@ -1194,6 +1433,7 @@ CREATE TABLE IF NOT EXISTS "article_stock_location" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "article_stock_location" IS 'A stock location of articles (warehouse, or a technician’s van)';
+ALTER TABLE "article_stock_location" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "article_stock_location" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "article_stock_location" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "article_stock_location" ADD COLUMN IF NOT EXISTS "user_id" uuid;
@@ -1202,6 +1442,7 @@ ALTER TABLE "article_stock_location" ADD COLUMN IF NOT EXISTS "is_default" boole
 ALTER TABLE "article_stock_location" ADD COLUMN IF NOT EXISTS "sales_organization_id" uuid;
 ALTER TABLE "article_stock_location" ADD COLUMN IF NOT EXISTS "archived" boolean;
 ALTER TABLE "article_stock_location" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "article_stock_location" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "article_stock_location"."id" IS 'Primary Key';
 COMMENT ON COLUMN "article_stock_location"."code" IS 'Code of the stock location (ERP PK)';
 COMMENT ON COLUMN "article_stock_location"."name" IS 'Name of the stock location';
@@ -1211,6 +1452,8 @@ COMMENT ON COLUMN "article_stock_location"."is_default" IS 'Stock location used 
 COMMENT ON COLUMN "article_stock_location"."sales_organization_id" IS 'Foreign key of the sales organization (null = global)';
 COMMENT ON COLUMN "article_stock_location"."archived" IS 'The stock location is archived';
 COMMENT ON COLUMN "article_stock_location"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "article_stock_location"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "article_stock_location_changes" ON "article_stock_location" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "article_stock_location_modified" ON "article_stock_location" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "article_stock_location_erp_key" ON "article_stock_location" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 ALTER TABLE "article_stock_location" ENABLE ROW LEVEL SECURITY;
@@ -1220,11 +1463,15 @@ CREATE POLICY tenant_isolation ON "article_stock_location" USING (tenant_id = NU
 GRANT SELECT, INSERT, UPDATE, DELETE ON "article_stock_location" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "article_stock_location_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "article_stock_location_before_write" BEFORE INSERT OR UPDATE ON "article_stock_location"
   FOR EACH ROW EXECUTE FUNCTION "article_stock_location_before_write"();
+CREATE OR REPLACE TRIGGER "article_stock_location_tombstone" AFTER DELETE ON "article_stock_location"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- purchase_order_status
 CREATE TABLE IF NOT EXISTS "purchase_order_status" (
@@ -1233,12 +1480,14 @@ CREATE TABLE IF NOT EXISTS "purchase_order_status" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "purchase_order_status" IS 'A status of a purchase order';
+ALTER TABLE "purchase_order_status" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "purchase_order_status" ADD COLUMN IF NOT EXISTS "code" varchar(50);
 ALTER TABLE "purchase_order_status" ADD COLUMN IF NOT EXISTS "name" varchar(255) NOT NULL;
 ALTER TABLE "purchase_order_status" ADD COLUMN IF NOT EXISTS "is_default" boolean;
 ALTER TABLE "purchase_order_status" ADD COLUMN IF NOT EXISTS "is_closed" boolean;
 ALTER TABLE "purchase_order_status" ADD COLUMN IF NOT EXISTS "sequence" integer;
 ALTER TABLE "purchase_order_status" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "purchase_order_status" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "purchase_order_status"."id" IS 'Primary Key';
 COMMENT ON COLUMN "purchase_order_status"."code" IS 'Code of the purchase order status (ERP PK)';
 COMMENT ON COLUMN "purchase_order_status"."name" IS 'Name of the purchase order status';
@@ -1246,6 +1495,8 @@ COMMENT ON COLUMN "purchase_order_status"."is_default" IS 'Purchase order status
 COMMENT ON COLUMN "purchase_order_status"."is_closed" IS 'Purchase orders with this status are closed';
 COMMENT ON COLUMN "purchase_order_status"."sequence" IS 'Display order of the status';
 COMMENT ON COLUMN "purchase_order_status"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "purchase_order_status"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "purchase_order_status_changes" ON "purchase_order_status" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "purchase_order_status_modified" ON "purchase_order_status" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "purchase_order_status_erp_key" ON "purchase_order_status" (tenant_id, "code");
 ALTER TABLE "purchase_order_status" ENABLE ROW LEVEL SECURITY;
@@ -1255,11 +1506,15 @@ CREATE POLICY tenant_isolation ON "purchase_order_status" USING (tenant_id = NUL
 GRANT SELECT, INSERT, UPDATE, DELETE ON "purchase_order_status" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "purchase_order_status_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "purchase_order_status_before_write" BEFORE INSERT OR UPDATE ON "purchase_order_status"
   FOR EACH ROW EXECUTE FUNCTION "purchase_order_status_before_write"();
+CREATE OR REPLACE TRIGGER "purchase_order_status_tombstone" AFTER DELETE ON "purchase_order_status"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- purchase_order
 CREATE TABLE IF NOT EXISTS "purchase_order" (
@@ -1268,6 +1523,7 @@ CREATE TABLE IF NOT EXISTS "purchase_order" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "purchase_order" IS 'A purchase order of parts to a supplier, possibly for a job';
+ALTER TABLE "purchase_order" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "purchase_order" ADD COLUMN IF NOT EXISTS "id2" integer;
 ALTER TABLE "purchase_order" ADD COLUMN IF NOT EXISTS "jobs_id" uuid;
 ALTER TABLE "purchase_order" ADD COLUMN IF NOT EXISTS "supplier_company_id" uuid;
@@ -1287,6 +1543,7 @@ ALTER TABLE "purchase_order" ADD COLUMN IF NOT EXISTS "article_stock_location_id
 ALTER TABLE "purchase_order" ADD COLUMN IF NOT EXISTS "is_pickup" boolean;
 ALTER TABLE "purchase_order" ADD COLUMN IF NOT EXISTS "reference_back_office" varchar(50);
 ALTER TABLE "purchase_order" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "purchase_order" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "purchase_order"."id" IS 'Primary Key';
 COMMENT ON COLUMN "purchase_order"."id2" IS 'Internal ID (numeric)';
 COMMENT ON COLUMN "purchase_order"."jobs_id" IS 'Foreign key of the job the order is for';
@@ -1307,6 +1564,8 @@ COMMENT ON COLUMN "purchase_order"."article_stock_location_id" IS 'Foreign key o
 COMMENT ON COLUMN "purchase_order"."is_pickup" IS 'The order is picked up at the supplier';
 COMMENT ON COLUMN "purchase_order"."reference_back_office" IS 'Field used for Embedded entity (store there your ERP PK)';
 COMMENT ON COLUMN "purchase_order"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "purchase_order"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "purchase_order_changes" ON "purchase_order" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "purchase_order_modified" ON "purchase_order" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "purchase_order_erp_key" ON "purchase_order" (tenant_id, "reference_back_office");
 ALTER TABLE "purchase_order" ENABLE ROW LEVEL SECURITY;
@@ -1316,6 +1575,8 @@ CREATE POLICY tenant_isolation ON "purchase_order" USING (tenant_id = NULLIF(cur
 GRANT SELECT, INSERT, UPDATE, DELETE ON "purchase_order" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "purchase_order_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -1328,6 +1589,8 @@ BEGIN
 END $$;
 CREATE OR REPLACE TRIGGER "purchase_order_before_write" BEFORE INSERT OR UPDATE ON "purchase_order"
   FOR EACH ROW EXECUTE FUNCTION "purchase_order_before_write"();
+CREATE OR REPLACE TRIGGER "purchase_order_tombstone" AFTER DELETE ON "purchase_order"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- purchase_order_details
 CREATE TABLE IF NOT EXISTS "purchase_order_details" (
@@ -1336,6 +1599,7 @@ CREATE TABLE IF NOT EXISTS "purchase_order_details" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "purchase_order_details" IS 'A line of a purchase order';
+ALTER TABLE "purchase_order_details" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "purchase_order_details" ADD COLUMN IF NOT EXISTS "purchase_order_id" uuid;
 ALTER TABLE "purchase_order_details" ADD COLUMN IF NOT EXISTS "article_id" uuid;
 ALTER TABLE "purchase_order_details" ADD COLUMN IF NOT EXISTS "line_number" integer;
@@ -1349,6 +1613,7 @@ ALTER TABLE "purchase_order_details" ADD COLUMN IF NOT EXISTS "memo" text;
 ALTER TABLE "purchase_order_details" ADD COLUMN IF NOT EXISTS "cost_price" numeric;
 ALTER TABLE "purchase_order_details" ADD COLUMN IF NOT EXISTS "reference_back_office" varchar(50);
 ALTER TABLE "purchase_order_details" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "purchase_order_details" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "purchase_order_details"."id" IS 'Primary Key';
 COMMENT ON COLUMN "purchase_order_details"."purchase_order_id" IS 'Foreign key of the purchase_order';
 COMMENT ON COLUMN "purchase_order_details"."article_id" IS 'Foreign key of article';
@@ -1363,6 +1628,8 @@ COMMENT ON COLUMN "purchase_order_details"."memo" IS 'Line memo/remark';
 COMMENT ON COLUMN "purchase_order_details"."cost_price" IS 'Unit Cost Price (statistic purpose)';
 COMMENT ON COLUMN "purchase_order_details"."reference_back_office" IS 'Field used for Embedded entity (store there your ERP PK)';
 COMMENT ON COLUMN "purchase_order_details"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "purchase_order_details"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "purchase_order_details_changes" ON "purchase_order_details" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "purchase_order_details_modified" ON "purchase_order_details" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX IF NOT EXISTS "purchase_order_details_erp_key" ON "purchase_order_details" (tenant_id, "reference_back_office");
 ALTER TABLE "purchase_order_details" ENABLE ROW LEVEL SECURITY;
@@ -1372,11 +1639,15 @@ CREATE POLICY tenant_isolation ON "purchase_order_details" USING (tenant_id = NU
 GRANT SELECT, INSERT, UPDATE, DELETE ON "purchase_order_details" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "purchase_order_details_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "purchase_order_details_before_write" BEFORE INSERT OR UPDATE ON "purchase_order_details"
   FOR EACH ROW EXECUTE FUNCTION "purchase_order_details_before_write"();
+CREATE OR REPLACE TRIGGER "purchase_order_details_tombstone" AFTER DELETE ON "purchase_order_details"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- job_part_usage
 CREATE TABLE IF NOT EXISTS "job_part_usage" (
@@ -1385,6 +1656,7 @@ CREATE TABLE IF NOT EXISTS "job_part_usage" (
   PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_part_usage" IS 'A part (article) used by a technician on a job';
+ALTER TABLE "job_part_usage" ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();
 ALTER TABLE "job_part_usage" ADD COLUMN IF NOT EXISTS "jobs_id" uuid;
 ALTER TABLE "job_part_usage" ADD COLUMN IF NOT EXISTS "job_approval_id" uuid;
 ALTER TABLE "job_part_usage" ADD COLUMN IF NOT EXISTS "article_stock_location_id" uuid;
@@ -1413,6 +1685,7 @@ ALTER TABLE "job_part_usage" ADD COLUMN IF NOT EXISTS "invoice_id" uuid;
 ALTER TABLE "job_part_usage" ADD COLUMN IF NOT EXISTS "invoice_details_id" uuid;
 ALTER TABLE "job_part_usage" ADD COLUMN IF NOT EXISTS "is_customized" boolean;
 ALTER TABLE "job_part_usage" ADD COLUMN IF NOT EXISTS "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE "job_part_usage" ADD COLUMN IF NOT EXISTS "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq');
 COMMENT ON COLUMN "job_part_usage"."id" IS 'Primary Key';
 COMMENT ON COLUMN "job_part_usage"."jobs_id" IS 'Foreign key of jobs';
 COMMENT ON COLUMN "job_part_usage"."job_approval_id" IS 'Job approval Id';
@@ -1432,6 +1705,8 @@ COMMENT ON COLUMN "job_part_usage"."purchase_order_details_id" IS 'Foreign key o
 COMMENT ON COLUMN "job_part_usage"."user_id" IS 'User Id';
 COMMENT ON COLUMN "job_part_usage"."signed_by_company" IS 'Needed for integration';
 COMMENT ON COLUMN "job_part_usage"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
+COMMENT ON COLUMN "job_part_usage"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
+CREATE INDEX IF NOT EXISTS "job_part_usage_changes" ON "job_part_usage" (tenant_id, sys_change_txid, "row_version");
 CREATE INDEX IF NOT EXISTS "job_part_usage_modified" ON "job_part_usage" (tenant_id, modified_dateutc);
 ALTER TABLE "job_part_usage" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "job_part_usage" FORCE ROW LEVEL SECURITY;
@@ -1440,11 +1715,15 @@ CREATE POLICY tenant_isolation ON "job_part_usage" USING (tenant_id = NULLIF(cur
 GRANT SELECT, INSERT, UPDATE, DELETE ON "job_part_usage" TO fieldservice_app;
 CREATE OR REPLACE FUNCTION "job_part_usage_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  NEW.sys_change_txid := pg_current_xact_id();
+  NEW."row_version" := nextval('fs_change_seq');
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER "job_part_usage_before_write" BEFORE INSERT OR UPDATE ON "job_part_usage"
   FOR EACH ROW EXECUTE FUNCTION "job_part_usage_before_write"();
+CREATE OR REPLACE TRIGGER "job_part_usage_tombstone" AFTER DELETE ON "job_part_usage"
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();
 
 -- foreign keys (after every table exists)
 DO $$ BEGIN

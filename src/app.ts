@@ -10,6 +10,7 @@ import { createAuthenticator } from './http/auth.js';
 import { registerParsers, responseFormat, sendText } from './http/content.js';
 import { ApiError, fromDatabaseError, type ErrorBody } from './http/errors.js';
 import { registerEntityRoutes } from './http/routes.js';
+import { registerSyncRoutes } from './http/sync-routes.js';
 import { erpKeyIndexName, foreignKeyName } from './schema/ddl.js';
 import { registry, type Registry } from './schema/registry.js';
 import { createValidator } from './schema/validate.js';
@@ -121,8 +122,10 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     validator: createValidator(registry),
     pageSize: config.pageSize,
     maxBatch: config.maxBatch,
+    idempotencyTtlMs: config.idempotencyTtlHours * 3_600_000,
     fieldOfConstraint: (c) => fields.get(c),
   });
+  registerSyncRoutes(app, db, registry);
 
   if (!options.db) app.addHook('onClose', () => db.close());
   return app;

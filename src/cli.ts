@@ -2,6 +2,8 @@
  * Non-interactive administration: `npm run cli -- <command> [options]`. Prints JSON on stdout.
  *
  *   migrate                                         apply the schema
+ *   purge                                           remove deletions older than SYNC_RETENTION_DAYS and
+ *                                                   Idempotency-Keys older than IDEMPOTENCY_TTL_HOURS
  *   create-tenant --domain D [--name N]             create a tenant (or find it)
  *   create-user   --domain D --username U [--password P] [--token]
  *                                                   create/reset an API user (tenant created if missing);
@@ -17,6 +19,8 @@ import { ensureTenant } from './auth/credentials.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { purgeExpired } from './domain/purge.js';
+import { registry } from './schema/registry.js';
 import { createTenantWithUser, createToken } from './setup.js';
 
 const { positionals, values } = parseArgs({
@@ -46,6 +50,14 @@ try {
     case 'migrate':
       result = { migrated: true };
       break;
+    case 'purge':
+      result = await purgeExpired(
+        db,
+        registry,
+        config.syncRetentionDays * 86_400_000,
+        config.idempotencyTtlHours * 3_600_000,
+      );
+      break;
     case 'create-tenant':
       result = {
         domain: need('domain'),
@@ -74,7 +86,7 @@ try {
       break;
     default:
       throw new Error(
-        `Unknown command "${command ?? ''}". Commands: migrate, create-tenant, create-user, create-token`,
+        `Unknown command "${command ?? ''}". Commands: migrate, purge, create-tenant, create-user, create-token`,
       );
   }
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -14,6 +14,12 @@ export interface Config {
   /** Records per page of a list (`$top` may ask for fewer). */
   pageSize: number;
   logLevel: string;
+  /** How long deletions stay in the sync feed (tombstones, logically deleted rows), in days. */
+  syncRetentionDays: number;
+  /** How long an Idempotency-Key is remembered, in hours. */
+  idempotencyTtlHours: number;
+  /** How often the purge of expired tombstones and keys runs, in minutes (0: never in this process). */
+  purgeIntervalMinutes: number;
   /** Create a demo tenant and API user on first start of an empty embedded database. */
   demoTenant: boolean;
 }
@@ -38,6 +44,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pageSize: int(env, 'PAGE_SIZE', 100),
     maxBatch: int(env, 'BATCH_MAX_RECORDS', 10_000),
     logLevel: env['LOG_LEVEL'] || 'info',
+    syncRetentionDays: int(env, 'SYNC_RETENTION_DAYS', 30),
+    idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24),
+    purgeIntervalMinutes: int(env, 'PURGE_INTERVAL_MINUTES', 60, 0),
     demoTenant: (env['DEMO_TENANT'] ?? 'true') !== 'false',
   };
 }

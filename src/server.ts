@@ -1,6 +1,8 @@
 /** Starts the server: `npm start`. Configuration comes from the environment (see README.md). */
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { purgeExpired } from './domain/purge.js';
+import { registry } from './schema/registry.js';
 import { createDemoTenant } from './setup.js';
 
 const config = loadConfig();
@@ -15,6 +17,22 @@ if (!config.databaseUrl && config.demoTenant) {
         `  Try: curl -u '${basic}' http://${config.host}:${config.port}/api/JobType\n\n`,
     );
   }
+}
+
+// The purge of expired tombstones, logically deleted rows and idempotency keys.
+if (config.purgeIntervalMinutes > 0) {
+  const purge = (): void => {
+    purgeExpired(
+      app.db,
+      registry,
+      config.syncRetentionDays * 86_400_000,
+      config.idempotencyTtlHours * 3_600_000,
+    ).then(
+      (removed) => app.log.info({ removed }, 'purge done'),
+      (err: unknown) => app.log.error({ err }, 'purge failed'),
+    );
+  };
+  setInterval(purge, config.purgeIntervalMinutes * 60_000).unref();
 }
 
 let closing = false;

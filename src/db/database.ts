@@ -28,8 +28,11 @@ export interface Executor {
 export interface Database extends Executor {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
-  /** A transaction as the application role for one tenant (row-level security applies). */
-  withTenant<T>(tenantId: string, fn: (tx: Executor) => Promise<T>): Promise<T>;
+  /**
+   * A transaction as the application role for one tenant (row-level security applies);
+   * `snapshot` makes it read-only on one snapshot (REPEATABLE READ), for consistent reads.
+   */
+  withTenant<T>(tenantId: string, fn: (tx: Executor) => Promise<T>, snapshot?: boolean): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -90,10 +93,15 @@ function openPostgres(url: string, max: number): Database {
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   /** `setup` is sent with BEGIN in one round trip (no parameters: it holds literals only). */
-  const run = async <T>(setup: string | undefined, fn: (tx: Executor) => Promise<T>): Promise<T> => {
+  const run = async <T>(
+    setup: string | undefined,
+    fn: (tx: Executor) => Promise<T>,
+    snapshot = false,
+  ): Promise<T> => {
     const client = await pool.connect();
     try {
-      await client.query(setup ? `BEGIN; ${setup}` : 'BEGIN');
+      const begin = snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY' : 'BEGIN';
+      await client.query(setup ? `${begin}; ${setup}` : begin);
       const result = await fn(wrap(client));
       await client.query('COMMIT');
       return result;
@@ -122,7 +130,7 @@ function openPostgres(url: string, max: number): Database {
     kind: 'postgres',
     ...wrap(pool),
     transaction: (fn) => run(undefined, fn),
-    withTenant: (tenantId, fn) => run(setTenantLiteral(tenantId), fn),
+    withTenant: (tenantId, fn, snapshot) => run(setTenantLiteral(tenantId), fn, snapshot),
     close: () => pool.end(),
   };
 }
@@ -197,8 +205,9 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     copyFrom: (copySql, data) => db.transaction((tx) => wrap(tx).copyFrom(copySql, data)),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    withTenant: (tenantId, fn) =>
+    withTenant: (tenantId, fn, snapshot) =>
       db.transaction(async (tx) => {
+        if (snapshot) await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
         await tx.query(SET_TENANT, [tenantId]);
         return fn(wrap(tx));
       }),

@@ -34,8 +34,12 @@ export const partUsageRules: EntityRules = {
   async beforeWrite(ctx, records) {
     // The stored rows only of records that leave a field the rules read to the stored value.
     const partial = records.filter((p) => RULE_FIELDS.some((f) => !(f in p.values)));
-    const existing = partial.length ? await existingRows(ctx.tx, ctx.entity, partial) : new Map<string, Row>();
-    const effective = new Map(records.map((p) => [p, { ...existing.get(String(p.values['id'])), ...p.values }]));
+    const existing = partial.length
+      ? await existingRows(ctx.tx, ctx.entity, partial)
+      : new Map<string, Row>();
+    const effective = new Map(
+      records.map((p) => [p, { ...existing.get(String(p.values['id'])), ...p.values }]),
+    );
     // Articles only of records without a serial number.
     const articleIds = new Set<string>();
     for (const values of effective.values()) {
@@ -43,9 +47,10 @@ export const partUsageRules: EntityRules = {
     }
     const serialArticles = new Set<string>();
     if (articleIds.size) {
-      const r = await ctx.tx.query<{ id: string }>('SELECT id FROM article WHERE id = ANY($1::uuid[]) AND use_serial', [
-        [...articleIds],
-      ]);
+      const r = await ctx.tx.query<{ id: string }>(
+        'SELECT id FROM article WHERE id = ANY($1::uuid[]) AND use_serial',
+        [[...articleIds]],
+      );
       for (const row of r.rows) serialArticles.add(row.id);
     }
     for (const p of records) {

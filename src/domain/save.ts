@@ -8,9 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '../db/database.js';
 import { writeMany, type Written } from '../db/bulk.js';
-import { findById, updateRow, type Row } from '../db/records.js';
+import { findById, selectList, updateRow, type Row } from '../db/records.js';
 import { ApiError, fromDatabaseError } from '../http/errors.js';
-import type { Entity } from '../schema/registry.js';
+import { q } from '../schema/ddl.js';
+import { VERSION_FIELD, type Entity } from '../schema/registry.js';
+import { toRecord, type ApiRecord } from '../schema/serialize.js';
 import { pickWritable, type FieldError, type Validator } from '../schema/validate.js';
 import { resolveBatchReferences } from './batch-references.js';
 import { rulesOf } from './entity-rules.js';
@@ -20,8 +22,10 @@ export interface RecordResult {
   index: number;
   id: string | null;
   success: boolean;
-  status: 'created' | 'updated' | 'unchanged' | 'failed';
+  status: 'created' | 'updated' | 'unchanged' | 'failed' | 'conflict';
   errors?: FieldError[];
+  /** On a version conflict: the stored record the client's version no longer matches (null: gone). */
+  current?: ApiRecord | null;
   /** Set on an earlier record of the batch whose id a later record of the batch also has. */
   superseded_by?: number;
 }
@@ -53,6 +57,8 @@ export interface SaveOptions {
    * foreign keys report a missing reference; the request's transaction is rolled back).
    */
   single?: boolean;
+  /** The version a single record was read at (If-Match), when its body does not carry one. */
+  expectedVersion?: number | undefined;
 }
 
 /** Whether a record gives a reference as a nested object that the id or the key does not settle. */
@@ -100,6 +106,14 @@ export async function saveRecords(
   let pending: Pending[] = [];
   bodies.forEach((body, index) => {
     const errors = options.validator.validate(entity, options.mode === 'update' ? 'update' : 'create', body);
+    const version = (body as Row | null)?.[VERSION_FIELD];
+    if (version !== undefined && version !== null && !/^\d{1,18}$/.test(String(version))) {
+      errors.push({
+        field: VERSION_FIELD,
+        code: 'type',
+        message: `${VERSION_FIELD} must be a version number given by this server`,
+      });
+    }
     const item: Pending = { index, input: body as Row, values: {}, failed: false };
     if (errors.length) ctx.fail(item, 400, errors);
     else pending.push(item);
@@ -148,7 +162,11 @@ export async function saveRecords(
       Object.assign(results[p.index]!, { success: true, status: 'unchanged', superseded_by: winner.index });
   }
 
-  // 5. Write, one statement per column set.
+  // 5. Optimistic concurrency: records sent with the version they were based on.
+  await checkVersions(ctx, survivors, options, results);
+  survivors.splice(0, survivors.length, ...survivors.filter((p) => !p.failed));
+
+  // 6. Write, one statement per column set.
   const written: WrittenRecord[] = [];
   const groups = new Map<string, Pending[]>();
   for (const p of survivors) {
@@ -166,7 +184,7 @@ export async function saveRecords(
     }
   }
 
-  // 6. Consequences in other entities.
+  // 7. Consequences in other entities.
   if (rules.afterWrite && written.length) await rules.afterWrite(ctx, written);
   if (options.returnRows) {
     for (const w of written) {
@@ -236,4 +254,43 @@ async function writeGroup(
   const byId = await writeMany(ctx.tx, ctx.entity, columns, values, options.mode, options.returnRows);
   for (const p of group) out.set(p, byId.get(String(p.values['id']))!);
   return out;
+}
+
+/**
+ * Refuses records whose version is not the stored one (status `conflict`, with the stored copy).
+ * The rows are locked until the end of the transaction, so nothing changes between check and write.
+ */
+async function checkVersions(
+  ctx: RuleContext,
+  records: Pending[],
+  options: SaveOptions,
+  results: RecordResult[],
+): Promise<void> {
+  const expected = new Map<Pending, number>();
+  for (const p of records) {
+    const given = p.input[VERSION_FIELD] ?? (options.single ? options.expectedVersion : undefined);
+    if (given !== undefined && given !== null) expected.set(p, Number(given));
+  }
+  if (!expected.size) return;
+  const ids = [...expected.keys()].map((p) => String(p.values['id']));
+  const r = await ctx.tx.query(
+    `SELECT ${selectList(ctx.entity)} FROM ${q(ctx.entity.name)} t WHERE id = ANY($1::uuid[]) FOR UPDATE OF t`,
+    [ids],
+  );
+  const stored = new Map(r.rows.map((row) => [String(row['id']), row]));
+  for (const [p, version] of expected) {
+    const row = stored.get(String(p.values['id']));
+    if (row && Number(row[VERSION_FIELD]) === version) continue;
+    const message = row
+      ? `The record was changed since version ${version} (now ${String(row[VERSION_FIELD])}): read it again and reapply the change`
+      : `The record no longer exists (version ${version} was given)`;
+    ctx.fail(
+      p,
+      409,
+      [{ field: VERSION_FIELD, code: 'version_conflict', message }],
+      'version_conflict',
+      message,
+    );
+    Object.assign(results[p.index]!, { status: 'conflict', current: row ? toRecord(ctx.entity, row) : null });
+  }
 }

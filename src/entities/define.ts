@@ -16,7 +16,9 @@ export type SystemRole =
   /** Creation time: the given value or now on insert, never changed after (writable on insert only). */
   | 'created'
   /** Last update time, kept by the server on every write. */
-  | 'updated';
+  | 'updated'
+  /** Version of the row: a new number on every write (optimistic concurrency, sync order). */
+  | 'version';
 
 /** How a foreign key may be given besides its `<x>_id` column. */
 export interface RefSpec {
@@ -89,6 +91,14 @@ export const modifiedField = {
   type: 'datetime',
   description: 'Readonly system field managed by database, filled with GetUtcDate when adding,updating',
   system: 'modified',
+} as const satisfies ScalarField;
+
+/** The version every entity has; the registry adds it to each entity. */
+export const versionField = {
+  type: 'integer',
+  description:
+    'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change',
+  system: 'version',
 } as const satisfies ScalarField;
 
 /** Translations of text fields, as the original embeds them in articles and equipment models. */

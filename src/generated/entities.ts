@@ -10,6 +10,8 @@ export interface DbCountry {
   name: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type DbCountryInput = Partial<Pick<DbCountry, 'id' | 'code' | 'name'>> & {
 };
@@ -58,6 +60,8 @@ export interface SalesOrganization {
   vat_reg_code: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type SalesOrganizationInput = Partial<Pick<SalesOrganization, 'id' | 'code' | 'name' | 'description' | 'db_country_id' | 'db_currency_id' | 'db_language_id' | 'accountancy_code' | 'archived' | 'default_unit_of_measure_system_type' | 'street' | 'street2' | 'street_number' | 'zip' | 'city' | 'email' | 'phone' | 'fax' | 'url' | 'vat_reg_code'>> & {
 };
@@ -74,6 +78,8 @@ export interface DbUnitOfMeasure {
   system_type: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type DbUnitOfMeasureInput = Partial<Pick<DbUnitOfMeasure, 'id' | 'code' | 'name' | 'system_type'>> & {
 };
@@ -118,6 +124,8 @@ export interface Company {
   archived: boolean | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type CompanyInput = Partial<Pick<Company, 'id' | 'code' | 'name' | 'vat_reg_code' | 'street' | 'street2' | 'street_number' | 'zip' | 'city' | 'db_country_id' | 'phone' | 'fax' | 'email' | 'url' | 'is_supplier' | 'is_customer' | 'sales_organization_id' | 'archived'>> & {
   db_country_code?: string | null;
@@ -156,6 +164,8 @@ export interface DbAddress {
   company_id: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type DbAddressInput = Partial<Pick<DbAddress, 'id' | 'code' | 'name' | 'street' | 'street2' | 'street_number' | 'city' | 'zip' | 'db_country_id' | 'phone' | 'email' | 'latitude_decimal' | 'longitude_decimal' | 'company_id'>> & {
   db_country_code?: string | null;
@@ -186,6 +196,8 @@ export interface Contact {
   db_language_id: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type ContactInput = Partial<Pick<Contact, 'id' | 'company_id' | 'reference_back_office' | 'firstname' | 'lastname' | 'email' | 'phone' | 'mobile' | 'function' | 'db_language_id'>> & {
   company_code?: string | null;
@@ -269,6 +281,8 @@ export interface User {
   allow_service_app: boolean | null;
   /** Foreign key of the user group of the user */
   user_group_id: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type UserInput = Partial<Pick<User, 'id' | 'db_language_id' | 'username' | 'firstname' | 'lastname' | 'code' | 'archived' | 'disabled' | 'emergency_contact' | 'bankaccount' | 'social_security' | 'place_of_birth' | 'nationality' | 'functions' | 'birthdate' | 'skype' | 'notes' | 'sales_organization_id' | 'is_team_leader' | 'team_leader_user_id' | 'email' | 'phone' | 'fax' | 'mobile' | 'private_email' | 'private_phone' | 'private_fax' | 'private_mobile' | 'private_street' | 'private_street_number' | 'private_city' | 'private_zip' | 'private_db_country_id' | 'allow_hero_app' | 'allow_sales_app' | 'allow_service_app' | 'user_group_id'>> & {
   sales_organization_code?: string | null;
@@ -290,6 +304,8 @@ export interface Skill {
   sales_organization_id: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type SkillInput = Partial<Pick<Skill, 'id' | 'name' | 'description' | 'code' | 'sales_organization_id'>> & {
   sales_organization_code?: string | null;
@@ -312,6 +328,8 @@ export interface JobType {
   modified_dateutc: string | null;
   /** Code of the job type (ERP PK) */
   code: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type JobTypeInput = Partial<Pick<JobType, 'id' | 'name' | 'sales_organization_id' | 'description' | 'is_default' | 'code'>> & {
 };
@@ -332,6 +350,8 @@ export interface JobPriority {
   code: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type JobPriorityInput = Partial<Pick<JobPriority, 'id' | 'name' | 'is_default' | 'sequence' | 'sales_organization_id' | 'code'>> & {
   sales_organization_code?: string | null;
@@ -356,6 +376,8 @@ export interface JobStatus {
   sales_organization_id: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type JobStatusInput = Partial<Pick<JobStatus, 'id' | 'code' | 'name' | 'description' | 'is_default' | 'sequence' | 'sales_organization_id'>> & {
   sales_organization_code?: string | null;
@@ -377,6 +399,8 @@ export interface ProjectStatus {
   code: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type ProjectStatusInput = Partial<Pick<ProjectStatus, 'id' | 'name' | 'is_default' | 'is_closed' | 'sales_organization_id' | 'code'>> & {
   sales_organization_code?: string | null;
@@ -395,6 +419,8 @@ export interface EquipmentBrand {
   sales_organization_id: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type EquipmentBrandInput = Partial<Pick<EquipmentBrand, 'id' | 'name' | 'code' | 'sales_organization_id'>> & {
   sales_organization_code?: string | null;
@@ -417,6 +443,8 @@ export interface EquipmentFamily {
   sales_organization_id: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type EquipmentFamilyInput = Partial<Pick<EquipmentFamily, 'id' | 'name' | 'description' | 'code' | '_parent_id' | 'sales_organization_id'>> & {
   _parent_code?: string | null;
@@ -454,6 +482,8 @@ export interface EquipmentModel {
   translations: Array<{ field_name: string; language_code: string; value_translated?: string | null }> | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type EquipmentModelInput = Partial<Pick<EquipmentModel, 'id' | 'code' | 'name' | 'description' | 'equipment_brand_id' | 'equipment_family_id' | 'date_in_production_since' | 'date_out_of_production_since' | 'date_end_support' | 'sales_organization_id' | 'replacement_period_nb_months' | 'warranty_period_nb_months' | 'translations'>> & {
   equipment_brand_code?: string | null;
@@ -542,6 +572,8 @@ export interface Project {
   modified_dateutc: string | null;
   /** The equipment is mobile (no fixed address) */
   is_mobile_installation: boolean | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type ProjectInput = Partial<Pick<Project, 'id' | '_parent_id' | 'root_parent_id' | 'equipment_family_id' | 'equipment_model_id' | 'project_status_id' | 'company_id' | 'db_address_id' | 'location' | 'contact_id' | 'owner_user_id' | 'name' | 'description' | 'reference_back_office' | 'serial_number' | 'barcode' | 'date_start_production' | 'date_create' | 'updated_by_user_id' | 'customer_reference' | 'warranty_date_until' | 'last_standard_result_score_1' | 'last_standard_result_score_2' | 'target_standard_result_score_1' | 'target_standard_result_score_2' | 'date_built' | 'shutdown_consequence' | 'nb_open_jobs' | 'date_next_job' | 'date_last_job' | 'nb_jobs_planned' | 'nb_jobs_tobeplanned' | 'nb_jobs_waitingfurtheraction' | 'back_office_timestamp' | 'is_mobile_installation'>> & {
   _parent_reference_back_office?: string | null;
@@ -646,6 +678,8 @@ export interface Jobs {
   estimated_quantity_remark: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type JobsInput = Partial<Pick<Jobs, 'id' | '_parent_id' | 'project_id' | 'job_type_id' | 'job_priority_id' | 'job_status_id' | 'db_address_id' | 'contact_id' | 'requested_by_company_id' | 'requested_by_contact_id' | 'reference_back_office' | 'name' | 'description' | 'working_sequence' | 'internal_memo' | 'prejob_information' | 'estimated_time' | 'earliest_date_plannable' | 'due_date' | 'date_create' | 'date_closed' | 'suggested_user_id' | 'suggested_date_start' | 'skill_id' | 'customer_reference' | 'approval_responsible_user_id' | 'date_reported_by_company' | 'company_id' | 'company_code' | 'db_address_name' | 'db_address_street' | 'db_address_street2' | 'db_address_street_number' | 'db_address_city' | 'db_address_zip' | 'db_address_db_country_id' | 'db_address_phone' | 'db_address_email' | 'db_address_latitude_decimal' | 'db_address_longitude_decimal' | 'estimated_quantity_remark'>> & {
   _parent_jobs_reference_back_office?: string | null;
@@ -684,6 +718,8 @@ export interface JobPlanning {
   sys_logical_delete: boolean | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type JobPlanningInput = Partial<Pick<JobPlanning, 'id' | 'jobs_id' | 'user_id' | 'date_start' | 'date_end' | 'is_locked' | 'remark' | 'sys_logical_delete'>> & {
   jobs_reference_back_office?: string | null;
@@ -718,6 +754,8 @@ export interface JobDispatchLog {
   sequence: number | null;
   /** The list of user_id that assigned to the job, separate by commas. It's not a real column */
   assigned_user_ids: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type JobDispatchLogInput = Partial<Pick<JobDispatchLog, 'id' | 'jobs_id' | 'user_id' | 'date_create' | 'date_proceeded' | 'is_accepted' | 'is_rejected' | 'rejected_reason' | 'sys_logical_delete' | 'is_workshop' | 'sequence'>> & {
 };
@@ -734,6 +772,8 @@ export interface ArticleCategory {
   name: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type ArticleCategoryInput = Partial<Pick<ArticleCategory, 'id' | 'parent_id' | 'code' | 'name'>> & {
   parent_code?: string | null;
@@ -749,6 +789,8 @@ export interface ArticleColor {
   code: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type ArticleColorInput = Partial<Pick<ArticleColor, 'id' | 'name' | 'code'>> & {
 };
@@ -837,6 +879,8 @@ export interface Article {
   db_unit_of_measure_id_selling: string | null;
   /** Translations of the text fields of this record */
   translations: Array<{ field_name: string; language_code: string; value_translated?: string | null }> | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type ArticleInput = Partial<Pick<Article, 'id' | 'article_category_id' | 'article_group_1_id' | 'article_group_1_code' | 'article_group_2_id' | 'article_group_2_code' | 'article_group_3_id' | 'article_group_3_code' | 'article_group_4_id' | 'article_group_4_code' | 'article_group_5_id' | 'article_group_5_code' | 'article_group_6_id' | 'article_group_6_code' | 'physical_stock' | 'back_order_client' | 'back_order_supplier' | 'expected_delivery_date_bo_supplier' | 'article_increment' | 'min_article_quantity' | 'entered_price' | 'cost_price' | 'no_stock' | 'archived' | 'is_travel_fee' | 'is_mileage_fee' | 'code' | 'name' | 'description_short' | 'description_long' | 'barcode' | 'notes' | 'date_create' | 'article_color_id' | 'warranty_period_nb_months' | 'use_serial' | '_replace_id' | 'db_unit_of_measure_id_selling' | 'translations'>> & {
   article_category_code?: string | null;
@@ -867,6 +911,8 @@ export interface ArticleStockLocation {
   archived: boolean | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type ArticleStockLocationInput = Partial<Pick<ArticleStockLocation, 'id' | 'code' | 'name' | 'user_id' | 'db_address_id' | 'is_default' | 'sales_organization_id' | 'archived'>> & {
   user_code?: string | null;
@@ -889,6 +935,8 @@ export interface PurchaseOrderStatus {
   sequence: number | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type PurchaseOrderStatusInput = Partial<Pick<PurchaseOrderStatus, 'id' | 'code' | 'name' | 'is_default' | 'is_closed' | 'sequence'>> & {
 };
@@ -935,6 +983,8 @@ export interface PurchaseOrder {
   reference_back_office: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type PurchaseOrderInput = Partial<Pick<PurchaseOrder, 'id' | 'jobs_id' | 'supplier_company_id' | 'user_id' | 'description' | 'memo' | 'total_lines' | 'date_create' | 'date_delivery' | 'confirmed_date_delivery' | 'delivery_db_address_id' | 'approved_by_user_id' | 'technical_user_id' | 'purchase_order_status_id' | 'article_stock_location_id' | 'is_pickup' | 'reference_back_office'>> & {
   jobs_reference_back_office?: string | null;
@@ -975,6 +1025,8 @@ export interface PurchaseOrderDetails {
   reference_back_office: string | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type PurchaseOrderDetailsInput = Partial<Pick<PurchaseOrderDetails, 'id' | 'purchase_order_id' | 'article_id' | 'line_number' | 'code' | 'supplier_code' | 'name' | 'description' | 'price' | 'quantity' | 'memo' | 'cost_price' | 'reference_back_office'>> & {
   purchase_order_reference_back_office?: string | null;
@@ -1033,6 +1085,8 @@ export interface JobPartUsage {
   is_customized: boolean | null;
   /** Readonly system field managed by database, filled with GetUtcDate when adding,updating */
   modified_dateutc: string | null;
+  /** Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change */
+  row_version: number | null;
 }
 export type JobPartUsageInput = Partial<Pick<JobPartUsage, 'id' | 'jobs_id' | 'job_approval_id' | 'article_stock_location_id' | 'article_id' | 'is_dummy' | 'article_code' | 'article_name' | 'article_description' | 'working_date' | 'quantity' | 'serial_number' | 'price' | 'is_under_warranty' | 'discount' | 'purchase_order_details_id' | 'user_id' | 'remark' | 'no_warranty_reason' | 'db_unit_of_measure_id' | 'included_on_last_stock_compute' | 'signed_by_company' | 'company_vat_id' | 'vat_value' | 'vat_rate' | 'invoice_id' | 'invoice_details_id' | 'is_customized'>> & {
 };

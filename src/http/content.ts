@@ -47,7 +47,7 @@ export function responseFormat(req: FastifyRequest): Format {
 }
 
 /** The media type to answer with: the one the client named (text/json, text/xml) or the standard one. */
-function mediaTypeFor(req: FastifyRequest, format: Format): string {
+export function mediaTypeFor(req: FastifyRequest, format: Format): string {
   const accept = (req.headers.accept ?? '').toLowerCase();
   const sent = mediaType(req.headers['content-type']);
   const [standard, alternative] =

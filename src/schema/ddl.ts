@@ -3,7 +3,7 @@
  * a field added to an entity becomes `ADD COLUMN IF NOT EXISTS` on the next start.
  */
 import type { FieldSpec } from '../entities/define.js';
-import { isList, type Entity, type Registry } from './registry.js';
+import { isList, VERSION_FIELD, type Entity, type Registry } from './registry.js';
 
 /** The role every tenant request runs as; row-level security applies to it. */
 export const APP_ROLE = 'fieldservice_app';
@@ -23,7 +23,7 @@ export function sqlType(field: FieldSpec): string {
     case 'string':
       return field.maxLength ? `varchar(${field.maxLength})` : 'text';
     case 'integer':
-      return 'integer';
+      return field.system === 'version' ? 'bigint' : 'integer';
     case 'decimal':
       return 'numeric';
     case 'boolean':
@@ -77,6 +77,57 @@ CREATE TABLE IF NOT EXISTS api_token (
 );
 COMMENT ON TABLE api_token IS 'Bearer tokens of API users, stored as SHA-256 of the token';
 
+-- The sync feed: every write takes a new number; physical deletes leave a tombstone.
+CREATE SEQUENCE IF NOT EXISTS fs_change_seq;
+GRANT USAGE ON SEQUENCE fs_change_seq TO ${APP_ROLE};
+
+CREATE TABLE IF NOT EXISTS sync_tombstone (
+  tenant_id uuid NOT NULL DEFAULT ${CURRENT_TENANT} REFERENCES tenant (id) ON DELETE CASCADE,
+  entity text NOT NULL,
+  id uuid NOT NULL,
+  sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  ${VERSION_FIELD} bigint NOT NULL DEFAULT nextval('fs_change_seq'),
+  deleted_at timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (tenant_id, entity, id)
+);
+CREATE INDEX IF NOT EXISTS sync_tombstone_changes ON sync_tombstone (tenant_id, sys_change_txid, ${VERSION_FIELD});
+COMMENT ON TABLE sync_tombstone IS 'Physically deleted records, kept for the sync feed until the retention expires';
+${rowSecurity('sync_tombstone')}
+
+CREATE OR REPLACE FUNCTION fs_tombstone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- The purge removes expired rows without leaving tombstones behind.
+  IF current_setting('fieldservice.purging', true) IS DISTINCT FROM 'on' THEN
+    INSERT INTO sync_tombstone (tenant_id, entity, id) VALUES (OLD.tenant_id, TG_TABLE_NAME, OLD.id)
+    ON CONFLICT (tenant_id, entity, id) DO UPDATE
+      SET sys_change_txid = pg_current_xact_id(), ${VERSION_FIELD} = nextval('fs_change_seq'), deleted_at = clock_timestamp();
+  END IF;
+  RETURN OLD;
+END $$;
+
+CREATE TABLE IF NOT EXISTS sync_purge (
+  tenant_id uuid PRIMARY KEY DEFAULT ${CURRENT_TENANT} REFERENCES tenant (id) ON DELETE CASCADE,
+  purged_txid xid8 NOT NULL,
+  purged_version bigint NOT NULL,
+  purged_at timestamptz(3) NOT NULL DEFAULT clock_timestamp()
+);
+COMMENT ON TABLE sync_purge IS 'Latest change position removed by the purge: an older cursor must resynchronise';
+${rowSecurity('sync_purge')}
+
+CREATE TABLE IF NOT EXISTS idempotency_key (
+  tenant_id uuid NOT NULL DEFAULT ${CURRENT_TENANT} REFERENCES tenant (id) ON DELETE CASCADE,
+  key text NOT NULL,
+  request_hash text NOT NULL,
+  status integer,
+  content_type text,
+  headers text,
+  body text,
+  created_at timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (tenant_id, key)
+);
+COMMENT ON TABLE idempotency_key IS 'First response of each Idempotency-Key, replayed to retries until it expires';
+${rowSecurity('idempotency_key')}
+
 CREATE TABLE IF NOT EXISTS tenant_counter (
   tenant_id uuid NOT NULL DEFAULT ${CURRENT_TENANT} REFERENCES tenant (id) ON DELETE CASCADE,
   name text NOT NULL,
@@ -107,7 +158,11 @@ function writeTrigger(entity: Entity): string {
   const created = has(entity, 'created');
   const updated = has(entity, 'updated');
   const autoNumber = has(entity, 'autoNumber');
-  const body: string[] = [];
+  // The change position of the row for the sync feed: the writing transaction and a new version.
+  const body: string[] = [
+    'NEW.sys_change_txid := pg_current_xact_id();',
+    `NEW.${q(VERSION_FIELD)} := nextval('fs_change_seq');`,
+  ];
   if (modified) body.push(`NEW.${q(modified)} := clock_timestamp();`);
   if (updated) body.push(`NEW.${q(updated)} := clock_timestamp();`);
   if (created) {
@@ -120,7 +175,6 @@ function writeTrigger(entity: Entity): string {
     ON CONFLICT (tenant_id, name) DO UPDATE SET value = tenant_counter.value + 1
     RETURNING value INTO NEW.${q(autoNumber)}; END IF;`);
   }
-  if (body.length === 0) return '';
   const fn = q(`${t}_before_write`);
   return `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -128,7 +182,9 @@ BEGIN
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER ${q(`${t}_before_write`)} BEFORE INSERT OR UPDATE ON ${q(t)}
-  FOR EACH ROW EXECUTE FUNCTION ${fn}();`;
+  FOR EACH ROW EXECUTE FUNCTION ${fn}();
+CREATE OR REPLACE TRIGGER ${q(`${t}_tombstone`)} AFTER DELETE ON ${q(t)}
+  FOR EACH ROW EXECUTE FUNCTION fs_tombstone();`;
 }
 
 function table(entity: Entity): string {
@@ -141,17 +197,31 @@ function table(entity: Entity): string {
 );`,
     `COMMENT ON TABLE ${t} IS ${literal(entity.spec.description)};`,
   ];
+  lines.push(
+    `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS sys_change_txid xid8 NOT NULL DEFAULT pg_current_xact_id();`,
+  );
   for (const name of entity.columns) {
     if (name === 'id') continue;
     const field = entity.spec.fields[name]!;
-    const notNull = !isList(field) && (field.required || field.system === 'modified') ? ' NOT NULL' : '';
-    const dflt = !isList(field) && field.system === 'modified' ? ' DEFAULT clock_timestamp()' : '';
+    const notNull =
+      !isList(field) && (field.required || field.system === 'modified' || field.system === 'version')
+        ? ' NOT NULL'
+        : '';
+    const dflt =
+      !isList(field) && field.system === 'modified'
+        ? ' DEFAULT clock_timestamp()'
+        : !isList(field) && field.system === 'version'
+          ? " DEFAULT nextval('fs_change_seq')"
+          : '';
     lines.push(`ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${q(name)} ${sqlType(field)}${notNull}${dflt};`);
   }
   for (const name of entity.columns) {
     const description = entity.spec.fields[name]!.description;
     if (description) lines.push(`COMMENT ON COLUMN ${t}.${q(name)} IS ${literal(description)};`);
   }
+  lines.push(
+    `CREATE INDEX IF NOT EXISTS ${q(`${entity.name}_changes`)} ON ${t} (tenant_id, sys_change_txid, ${q(VERSION_FIELD)});`,
+  );
   if (entity.spec.fields['modified_dateutc']) {
     lines.push(
       `CREATE INDEX IF NOT EXISTS ${q(`${entity.name}_modified`)} ON ${t} (tenant_id, modified_dateutc);`,

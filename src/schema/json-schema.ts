@@ -43,6 +43,7 @@ export function scalarSchema(field: ScalarField, required: boolean, forInput: bo
       break;
     case 'integer':
       s['type'] = nullable('integer', required);
+      if (field.system === 'version') break; // a bigint, never written by clients
       s['minimum'] = Math.max(field.minimum ?? INT_MIN, INT_MIN);
       s['maximum'] = Math.min(field.maximum ?? INT_MAX, INT_MAX);
       break;

@@ -2,7 +2,14 @@
  * The resolved registry: the entity declarations of `src/entities/` with what every interpreter
  * needs derived once (columns, references, delete mode, route names).
  */
-import type { EntitySpec, FieldSpec, ListField, RefSpec, ScalarField } from '../entities/define.js';
+import {
+  versionField,
+  type EntitySpec,
+  type FieldSpec,
+  type ListField,
+  type RefSpec,
+  type ScalarField,
+} from '../entities/define.js';
 import { entities as specs } from '../entities/index.js';
 
 export type DeleteMode = 'logical' | 'archive' | 'physical';
@@ -52,11 +59,15 @@ function deleteModeOf(spec: EntitySpec): DeleteMode {
   return 'physical';
 }
 
+/** Name of the version field the registry gives every entity. */
+export const VERSION_FIELD = 'row_version';
+
 export function buildRegistry(list: readonly EntitySpec[]): Registry {
   const byName = new Map<string, Entity>();
   const byRoute = new Map<string, Entity>();
   const pending: Array<() => void> = [];
-  for (const spec of list) {
+  for (const declared of list) {
+    const spec: EntitySpec = { ...declared, fields: { ...declared.fields, [VERSION_FIELD]: versionField } };
     const entries = Object.entries(spec.fields);
     const refs: Ref[] = [];
     const entity: Entity = {

@@ -1,0 +1,58 @@
+/** `GET api/Sync/Changes`: the change feed (see src/domain/sync.ts), in JSON or XML. */
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/database.js';
+import { decodeCursor, pullChanges, type ChangePage } from '../domain/sync.js';
+import type { Entity, Registry } from '../schema/registry.js';
+import { recordXml } from '../schema/serialize.js';
+import { escapeXml, XSI } from '../schema/xml.js';
+import { responseFormat, sendText } from './content.js';
+import { ApiError } from './errors.js';
+
+export const SYNC_PAGE_DEFAULT = 500;
+export const SYNC_PAGE_MAX = 5000;
+
+function selected(registry: Registry, list: string | undefined): Entity[] {
+  if (!list) return [...registry.entities];
+  return list.split(',').map((name) => {
+    const trimmed = name.trim();
+    const entity =
+      registry.byRoute(trimmed) ?? registry.entities.find((e) => e.name === trimmed.toLowerCase());
+    if (!entity) throw new ApiError(400, 'invalid_query', `entities: ${trimmed} is not an entity`);
+    return entity;
+  });
+}
+
+function pageXml(registry: Registry, page: ChangePage): string {
+  const changes = page.changes.map((c) => {
+    const record = c.record ? recordXml(registry.entity(c.entity), c.record, false) : '';
+    return (
+      `<change><deleted>${c.deleted}</deleted><entity>${c.entity}</entity><id>${c.id}</id>` +
+      `<record${c.record ? `>${record}</record>` : ' i:nil="true"/>'}<row_version>${c.row_version}</row_version>` +
+      `<time>${c.time}</time></change>`
+    );
+  });
+  return (
+    `<SyncChanges xmlns:i="${XSI}"><changes>${changes.join('')}</changes>` +
+    `<has_more>${page.has_more}</has_more><next>${escapeXml(page.next)}</next></SyncChanges>`
+  );
+}
+
+export function registerSyncRoutes(app: FastifyInstance, db: Database, registry: Registry): void {
+  app.get('/api/Sync/Changes', async (req, reply) => {
+    const query = req.query as Record<string, string | undefined>;
+    const cursor = decodeCursor(query['since']);
+    const entities = selected(registry, query['entities']);
+    const raw = query['limit'];
+    if (raw !== undefined && !/^\d{1,6}$/.test(raw)) {
+      throw new ApiError(400, 'invalid_query', `limit must be a whole number from 1 to ${SYNC_PAGE_MAX}`);
+    }
+    const limit = Math.min(Math.max(Number(raw ?? SYNC_PAGE_DEFAULT), 1), SYNC_PAGE_MAX);
+    const page = await db.withTenant(
+      req.principal!.tenantId,
+      (tx) => pullChanges(tx, entities, cursor, limit),
+      true,
+    );
+    const format = responseFormat(req);
+    return sendText(reply, 200, format, format === 'xml' ? pageXml(registry, page) : JSON.stringify(page));
+  });
+}
