@@ -4,7 +4,7 @@
  * else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test; a scratch database is created and
  * dropped) and on PGlite (a scratch data folder). BENCH_TARGETS=postgres,pglite chooses. Batch
  * figures are the median of BENCH_ROUNDS (3) runs after a warm-up; single saves run BENCH_SECONDS (10)
- * with 50 connections (autocannon, loopback only).
+ * with 50 connections (autocannon, loopback only); the sync feed pulls BENCH_FEED_RECORDS (100,000).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -217,6 +217,28 @@ async function singleSaves(
   });
 }
 
+const FEED = Number(process.env['BENCH_FEED_RECORDS'] ?? 100_000);
+const FEED_PAGE = 5000;
+
+/** Follows the feed from the start to its end; returns the number of changes received. */
+async function pullAll(url: string, auth: string): Promise<number> {
+  let since = '';
+  let count = 0;
+  for (;;) {
+    const res = await fetch(
+      `${url}/api/Sync/Changes?entities=JobPartUsage&limit=${FEED_PAGE}&since=${since}`,
+      {
+        headers: { authorization: auth },
+      },
+    );
+    if (res.status !== 200) throw new Error(`the feed answered ${res.status}: ${await res.text()}`);
+    const page = (await res.json()) as { changes: unknown[]; next: string; has_more: boolean };
+    count += page.changes.length;
+    since = page.next;
+    if (!page.has_more) return count;
+  }
+}
+
 type Timing = { ms: number; peakKb: number; ok: number };
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const medianOf = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -255,6 +277,18 @@ async function benchTarget(target: 'postgres' | 'pglite'): Promise<void> {
     }
     const rawNew = { ms: medianOf(rawNewRuns) };
     const rawUpd = { ms: medianOf(rawUpdRuns) };
+    // A second tenant with FEED changed records, for the sync feed next to a plain SELECT of them.
+    const feedRefs = await prepare(db);
+    for (let i = 0; i < FEED; i += 20_000) {
+      const rows = Array.from({ length: Math.min(20_000, FEED - i) }, (_, k) => record(feedRefs, i + k));
+      await db.withTenant(feedRefs.tenantId, (tx) => rawCopyUpsert(tx, rows));
+    }
+    const selectAll = await timed(() =>
+      db.withTenant(feedRefs.tenantId, (tx) =>
+        tx.query('SELECT * FROM job_part_usage ORDER BY sys_change_txid, row_version'),
+      ),
+    );
+    if (selectAll.value.rowCount !== FEED) throw new Error('unexpected feed rows');
     await db.close();
 
     const server = await startProcess('src/server.ts', {
@@ -287,6 +321,8 @@ async function benchTarget(target: 'postgres' | 'pglite'): Promise<void> {
     const invalid = median(runs.map((r) => r.invalid));
     const peakKb = Math.max(...runs.map((r) => Math.max(r.created.peakKb, r.updated.peakKb)));
     const ours = await singleSaves(server.url, '/api/JobPartUsage/Save', refs.auth, refs);
+    const feed = await timed(() => pullAll(server.url, feedRefs.auth));
+    if (feed.value !== FEED) throw new Error(`the feed gave ${feed.value} changes, not ${FEED}`);
     await stopProcess(server.proc);
 
     const bare = await startProcess('bench/bare-server.ts', { ...env, TENANT_ID: refs.tenantId });
@@ -324,6 +360,9 @@ async function benchTarget(target: 'postgres' | 'pglite'): Promise<void> {
     const errs = (r: autocannon.Result): string => `${r.errors} / ${r.non2xx}`;
     say(`| single Save errors / non-2xx | ${errs(ours)} | ${errs(baseline)}, ${errs(baselineTenant)} | |`);
     say(`| peak RSS of the server during a ${fmt(N)}-record batch | ${Math.round(peakKb / 1024)} MB | | |`);
+    say(
+      `| sync feed: ${fmt(FEED)} changed records pulled over HTTP (pages of ${fmt(FEED_PAGE)}) vs one plain SELECT of them | ${fmt(rate(FEED, feed.ms))} rec/s | ${fmt(rate(FEED, selectAll.ms))} rec/s | ${(selectAll.ms / feed.ms).toFixed(2)} |`,
+    );
   } finally {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     if (dropName) {

@@ -12,7 +12,7 @@ import { findById, selectList, updateRow, type Row } from '../db/records.js';
 import { ApiError, fromDatabaseError } from '../http/errors.js';
 import { q } from '../schema/ddl.js';
 import { VERSION_FIELD, type Entity } from '../schema/registry.js';
-import { toRecord, type ApiRecord } from '../schema/serialize.js';
+import { jsonValue, toRecord, type ApiRecord } from '../schema/serialize.js';
 import { pickWritable, type FieldError, type Validator } from '../schema/validate.js';
 import { resolveBatchReferences } from './batch-references.js';
 import { rulesOf } from './entity-rules.js';
@@ -291,6 +291,8 @@ async function checkVersions(
       'version_conflict',
       message,
     );
-    Object.assign(results[p.index]!, { status: 'conflict', current: row ? toRecord(ctx.entity, row) : null });
+    // The copy as a JSON value: decimals as numbers in the bodies built with JSON.stringify.
+    const current = row ? jsonValue(ctx.entity, toRecord(ctx.entity, row)) : null;
+    Object.assign(results[p.index]!, { status: 'conflict', current });
   }
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.js';
 import { decodeCursor, pullChanges, type ChangePage } from '../domain/sync.js';
 import type { Entity, Registry } from '../schema/registry.js';
-import { recordXml } from '../schema/serialize.js';
+import { recordJson, recordXml } from '../schema/serialize.js';
 import { escapeXml, XSI } from '../schema/xml.js';
 import { responseFormat, sendText } from './content.js';
 import { ApiError } from './errors.js';
@@ -20,6 +20,16 @@ function selected(registry: Registry, list: string | undefined): Entity[] {
     if (!entity) throw new ApiError(400, 'invalid_query', `entities: ${trimmed} is not an entity`);
     return entity;
   });
+}
+
+/** Records through the registry's JSON writer, so decimals stay exact numbers. */
+function pageJson(registry: Registry, page: ChangePage): string {
+  const changes = page.changes.map((c) => {
+    const { record, ...head } = c;
+    const recordText = record ? recordJson(registry.entity(c.entity), record) : 'null';
+    return `${JSON.stringify(head).slice(0, -1)},"record":${recordText}}`;
+  });
+  return `{"changes":[${changes.join(',')}],"next":${JSON.stringify(page.next)},"has_more":${page.has_more}}`;
 }
 
 function pageXml(registry: Registry, page: ChangePage): string {
@@ -53,6 +63,11 @@ export function registerSyncRoutes(app: FastifyInstance, db: Database, registry:
       true,
     );
     const format = responseFormat(req);
-    return sendText(reply, 200, format, format === 'xml' ? pageXml(registry, page) : JSON.stringify(page));
+    return sendText(
+      reply,
+      200,
+      format,
+      format === 'xml' ? pageXml(registry, page) : pageJson(registry, page),
+    );
   });
 }

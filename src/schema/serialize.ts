@@ -38,6 +38,11 @@ export function recordJson(entity: Entity, record: ApiRecord): string {
   return `{${parts.join(',')}}`;
 }
 
+/** A record as a plain JSON value (decimals as numbers), for bodies built with JSON.stringify. */
+export function jsonValue(entity: Entity, record: ApiRecord): Record<string, unknown> {
+  return JSON.parse(recordJson(entity, record)) as Record<string, unknown>;
+}
+
 const sortedOutput = new WeakMap<Entity, string[]>();
 
 export function recordXml(entity: Entity, record: ApiRecord, root = true): string {
