@@ -25,7 +25,7 @@ export interface RefSpec {
   /** Target entity (its table name). Must be in the registry. */
   readonly entity: string;
   /** Input field carrying the target's ERP key (`code` or `reference_back_office`). */
-  readonly key?: { readonly field: string; readonly description?: string };
+  readonly key?: { readonly field: string; readonly description?: string; readonly example?: string };
   /** Input field carrying the target as a nested object (embedded entity). */
   readonly embed?: { readonly field: string; readonly description?: string };
   /** "Optionally required": the id, the key or the embedded object must be provided. */

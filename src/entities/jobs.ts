@@ -77,6 +77,7 @@ export const jobs = defineEntity({
           field: 'job_status_code',
           description:
             'Foreign key of job status using code. Use "Canceled,ToBePlanned, Waiting, Pooling, Suggested, Activated or Open" If Status=Suggested AND suggested_user filled AND suggested_date_start filled THEN a job_planning will be added',
+          example: 'Open',
         },
         optionallyRequired: true,
       },
