@@ -11,6 +11,7 @@ import { registerParsers, responseFormat, sendText } from './http/content.js';
 import { ApiError, fromDatabaseError, type ErrorBody } from './http/errors.js';
 import { registerEntityRoutes } from './http/routes.js';
 import { registerSyncRoutes } from './http/sync-routes.js';
+import { registerDocsRoutes } from './http/docs-routes.js';
 import { erpKeyIndexName, foreignKeyName } from './schema/ddl.js';
 import { registry, type Registry } from './schema/registry.js';
 import { createValidator } from './schema/validate.js';
@@ -28,6 +29,8 @@ export interface AppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database;
+    /** Every route registered (method and URL pattern), for the checks of the API reference. */
+    registeredRoutes: Array<{ method: string; url: string }>;
   }
 }
 
@@ -70,6 +73,11 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     requestIdHeader: 'x-request-id',
   });
   app.decorate('db', db);
+  const routes: Array<{ method: string; url: string }> = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   registerParsers(app);
 
   const authenticate = createAuthenticator(db);
@@ -126,6 +134,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     fieldOfConstraint: (c) => fields.get(c),
   });
   registerSyncRoutes(app, db, registry);
+  await registerDocsRoutes(app, registry);
 
   if (!options.db) app.addHook('onClose', () => db.close());
   return app;
