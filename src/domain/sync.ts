@@ -17,6 +17,8 @@ export interface Cursor {
   /** Transaction id (xid8) as decimal text. */
   txid: string;
   version: number;
+  /** When the pull that gave the cursor ran (database time, ms): a purge after it may expire it. */
+  issuedAt: number;
 }
 
 export interface Change {
@@ -36,17 +38,17 @@ export interface ChangePage {
   has_more: boolean;
 }
 
-const START: Cursor = { txid: '0', version: 0 };
+const START: Cursor = { txid: '0', version: 0, issuedAt: 0 };
 
 export function encodeCursor(c: Cursor): string {
-  return Buffer.from(`1.${c.txid}.${c.version}`).toString('base64url');
+  return Buffer.from(`1.${c.txid}.${c.version}.${c.issuedAt}`).toString('base64url');
 }
 
 export function decodeCursor(text: string | undefined): Cursor {
   if (!text || text === '0') return START;
-  const m = /^1\.(\d{1,20})\.(\d{1,18})$/.exec(Buffer.from(text, 'base64url').toString('utf8'));
+  const m = /^1\.(\d{1,20})\.(\d{1,18})\.(\d{1,15})$/.exec(Buffer.from(text, 'base64url').toString('utf8'));
   if (!m) throw new ApiError(400, 'invalid_cursor', 'since is not a cursor given by this server');
-  return { txid: m[1]!, version: Number(m[2]) };
+  return { txid: m[1]!, version: Number(m[2]), issuedAt: Number(m[3]) };
 }
 
 interface Position {
@@ -58,14 +60,19 @@ interface Position {
   time: Date;
 }
 
-/** Refuses a cursor older than what the purge has removed: the client must start again. */
-async function checkNotExpired(tx: Executor, cursor: Cursor): Promise<void> {
-  if (cursor === START) return;
-  const r = await tx.query<{ expired: boolean }>(
-    `SELECT (purged_txid, purged_version) > ($1::xid8, $2::bigint) AS expired FROM sync_purge`,
-    [cursor.txid, cursor.version],
+/**
+ * Refuses a cursor given before a purge that removed changes after its position: the client may
+ * have missed a deletion that is gone now and must start again. Returns the time of this pull.
+ */
+async function checkNotExpired(tx: Executor, cursor: Cursor): Promise<number> {
+  const r = await tx.query<{ now: number; expired: boolean | null }>(
+    `SELECT (extract(epoch FROM now()) * 1000)::bigint AS now,
+       (SELECT (purged_txid, purged_version) > ($1::xid8, $2::bigint) AND purged_at >= to_timestamp($3 / 1000.0)
+        FROM sync_purge) AS expired`,
+    [cursor.txid, cursor.version, cursor.issuedAt],
   );
-  if (r.rows[0]?.expired) {
+  const row = r.rows[0]!;
+  if (cursor !== START && row.expired) {
     throw new ApiError(
       410,
       'cursor_expired',
@@ -73,6 +80,7 @@ async function checkNotExpired(tx: Executor, cursor: Cursor): Promise<void> {
         'replace the local data with what it returns)',
     );
   }
+  return Number(row.now);
 }
 
 /** One page of changes after `cursor`, for `entities`; runs in a snapshot (repeatable read) transaction. */
@@ -82,7 +90,7 @@ export async function pullChanges(
   cursor: Cursor,
   limit: number,
 ): Promise<ChangePage> {
-  await checkNotExpired(tx, cursor);
+  const issuedAt = await checkNotExpired(tx, cursor);
   const after = `(sys_change_txid, ${q(VERSION_FIELD)}) > ($1::xid8, $2::bigint) AND sys_change_txid < (SELECT h FROM horizon)`;
   const order = `ORDER BY sys_change_txid, ${q(VERSION_FIELD)} LIMIT $3`;
   const parts = entities.map((e) => {
@@ -110,7 +118,9 @@ export async function pullChanges(
       row_version: Number(p.version),
       record: p.deleted ? null : (records.get(`${p.entity}:${p.id}`) ?? null),
     })),
-    next: encodeCursor(last ? { txid: last.txid, version: Number(last.version) } : cursor),
+    next: encodeCursor(
+      last ? { txid: last.txid, version: Number(last.version), issuedAt } : { ...cursor, issuedAt },
+    ),
     has_more: r.rows.length > limit,
   };
 }
