@@ -32,6 +32,8 @@ const DOCS_INIT = `window.ui = SwaggerUIBundle({
   deepLinking: true,
   persistAuthorization: true,
   tryItOutEnabled: false,
+  docExpansion: 'none',
+  filter: true,
   validatorUrl: null,
 });`;
 
