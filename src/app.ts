@@ -12,6 +12,7 @@ import { ApiError, fromDatabaseError, type ErrorBody } from './http/errors.js';
 import { registerEntityRoutes } from './http/routes.js';
 import { registerSyncRoutes } from './http/sync-routes.js';
 import { registerDocsRoutes } from './http/docs-routes.js';
+import { registerOperations } from './http/operations.js';
 import { erpKeyIndexName, foreignKeyName } from './schema/ddl.js';
 import { registry, type Registry } from './schema/registry.js';
 import { createValidator } from './schema/validate.js';
@@ -80,7 +81,11 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
   registerParsers(app);
 
-  const authenticate = createAuthenticator(db);
+  await registerOperations(app, db, {
+    maxInFlight: config.maxInFlight,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  });
+  const authenticate = createAuthenticator(db, config.authFailureLimit);
   app.addHook('onRequest', async (req) => {
     if (/^\/api(\/|$)/i.test(req.url)) req.principal = await authenticate(req);
   });

@@ -20,6 +20,12 @@ export interface Config {
   idempotencyTtlHours: number;
   /** How often the purge of expired tombstones and keys runs, in minutes (0: never in this process). */
   purgeIntervalMinutes: number;
+  /** Requests answered at once; beyond, 503 with Retry-After. */
+  maxInFlight: number;
+  /** Requests per minute per credential (429 beyond); 0: no limit. */
+  rateLimitPerMinute: number;
+  /** Failed logins per address and user name in 15 minutes before 429. */
+  authFailureLimit: number;
   /** Create a demo tenant and API user on first start of an empty embedded database. */
   demoTenant: boolean;
 }
@@ -48,5 +54,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24),
     purgeIntervalMinutes: int(env, 'PURGE_INTERVAL_MINUTES', 60, 0),
     demoTenant: (env['DEMO_TENANT'] ?? 'true') !== 'false',
+    maxInFlight: int(env, 'MAX_IN_FLIGHT', 512),
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 12_000, 0),
+    authFailureLimit: int(env, 'AUTH_FAILURE_LIMIT', 10),
   };
 }

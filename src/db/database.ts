@@ -34,6 +34,8 @@ export interface Database extends Executor {
    */
   withTenant<T>(tenantId: string, fn: (tx: Executor) => Promise<T>, snapshot?: boolean): Promise<T>;
   close(): Promise<void>;
+  /** Connections of the pool (PostgreSQL), for metrics; undefined for PGlite. */
+  poolStats(): { total: number; idle: number; waiting: number } | undefined;
 }
 
 // Dates without a zone are UTC, whatever the server's default time zone.
@@ -132,6 +134,7 @@ function openPostgres(url: string, max: number): Database {
     transaction: (fn) => run(undefined, fn),
     withTenant: (tenantId, fn, snapshot) => run(setTenantLiteral(tenantId), fn, snapshot),
     close: () => pool.end(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 
@@ -215,5 +218,6 @@ async function openPglite(dataDir: string): Promise<Database> {
       await db.close();
       unlock();
     },
+    poolStats: () => undefined,
   };
 }

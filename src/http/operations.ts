@@ -1,0 +1,132 @@
+/**
+ * What operators need: liveness (`/health`), readiness (`/ready`: database reachable, schema
+ * applied), Prometheus metrics (`/metrics`), a bound on requests in flight (503 beyond it instead
+ * of an unbounded queue) and a request rate limit per credential (429).
+ */
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Counter, Gauge, Histogram, Registry as Metrics, collectDefaultMetrics } from 'prom-client';
+import type { Database } from '../db/database.js';
+import { isMigrated } from '../db/migrate.js';
+import { ApiError } from './errors.js';
+
+export interface OperationsOptions {
+  maxInFlight: number;
+  /** Requests per minute per credential; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+}
+
+const routeOf = (req: FastifyRequest): string => req.routeOptions.url ?? 'unknown';
+
+export async function registerOperations(
+  app: FastifyInstance,
+  db: Database,
+  options: OperationsOptions,
+): Promise<void> {
+  const metrics = new Metrics();
+  collectDefaultMetrics({ register: metrics });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'Requests answered, by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [metrics],
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer a request, by method and route',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [metrics],
+  });
+  const batchSize = new Histogram({
+    name: 'save_multiple_records',
+    help: 'Records per SaveMultiple request',
+    buckets: [1, 10, 100, 500, 1000, 2500, 5000, 10000],
+    registers: [metrics],
+  });
+  let inFlight = 0;
+  new Gauge({
+    name: 'http_requests_in_flight',
+    help: 'Requests being answered',
+    registers: [metrics],
+    collect() {
+      this.set(inFlight);
+    },
+  });
+  new Gauge({
+    name: 'db_pool_connections',
+    help: 'Database pool connections by state (PostgreSQL only)',
+    labelNames: ['state'],
+    registers: [metrics],
+    collect() {
+      const stats = db.poolStats();
+      if (!stats) return;
+      this.set({ state: 'total' }, stats.total);
+      this.set({ state: 'idle' }, stats.idle);
+      this.set({ state: 'waiting' }, stats.waiting);
+    },
+  });
+
+  // Bounded work: past maxInFlight requests, answer 503 at once rather than queue.
+  app.addHook('onRequest', async (req, reply) => {
+    if (inFlight >= options.maxInFlight) {
+      throw new ApiError(
+        503,
+        'overloaded',
+        'The server is at its limit of requests in flight, retry shortly',
+        undefined,
+        {
+          'retry-after': '1',
+        },
+      );
+    }
+    inFlight++;
+    let done = false;
+    reply.raw.once('close', () => {
+      if (!done) inFlight--;
+      done = true;
+    });
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = routeOf(req);
+    requests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    if (route.endsWith('/SaveMultiple') && Array.isArray(req.body)) batchSize.observe(req.body.length);
+  });
+
+  if (options.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      hook: 'preHandler',
+      max: options.rateLimitPerMinute,
+      timeWindow: 60_000,
+      // Per credential (tenant and user); the public pages by address.
+      keyGenerator: (req) => (req.principal ? `${req.principal.domain}|${req.principal.username}` : req.ip),
+      allowList: (req) => !req.principal,
+      errorResponseBuilder: (_req, context) =>
+        new ApiError(
+          429,
+          'rate_limited',
+          `More than ${context.max} requests per minute for these credentials`,
+          undefined,
+          {
+            'retry-after': String(Math.ceil(context.ttl / 1000)),
+          },
+        ),
+    });
+  }
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_req, reply) => {
+    try {
+      if (await isMigrated(db)) return { status: 'ready' };
+      return reply.code(503).send({ status: 'not_ready', reason: 'the schema is not applied' });
+    } catch {
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ status: 'not_ready', reason: 'the database is unreachable' });
+    }
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+}

@@ -1,0 +1,266 @@
+/**
+ * The help pages, in the manner of the original ASP.NET Web API help pages: an index of every
+ * route, one page per route (URI and body parameters, request and response samples in JSON and
+ * XML, error responses) and one page per resource model. Pure functions of the registry and the
+ * route catalog; every text is HTML-escaped.
+ */
+import { helpName, routeCatalog, type RouteDoc, type RouteKind } from '../http/catalog.js';
+import { requestSample, responseSample, type SampleText } from './help-samples.js';
+import {
+  bodyRows,
+  escapeHtml,
+  fieldTable,
+  listTables,
+  modelLink,
+  outputRows,
+  page,
+  table,
+  type FieldRow,
+} from './help-html.js';
+import type { Entity, Registry } from './registry.js';
+
+export { escapeHtml } from './help-html.js';
+
+const TITLE = 'Field-service API Help Page';
+
+export const helpHref = (route: RouteDoc): string => `/Help/Api/${encodeURIComponent(helpName(route))}`;
+
+const routeTitle = (route: RouteDoc): string => `${route.method} ${route.path}`;
+
+function routeLink(route: RouteDoc): string {
+  return (
+    `<a href="${escapeHtml(helpHref(route))}"><span class="method">${escapeHtml(route.method)}</span> ` +
+    `<span class="path">${escapeHtml(route.path)}</span></a>`
+  );
+}
+
+export function helpIndex(registry: Registry): string {
+  const routes = routeCatalog(registry);
+  const groups: { title: string; entity?: Entity; routes: RouteDoc[] }[] = registry.entities.map((e) => ({
+    title: e.name,
+    entity: e,
+    routes: routes.filter((r) => r.entity === e),
+  }));
+  groups.push({ title: 'Synchronisation', routes: routes.filter((r) => !r.entity) });
+  const rows = groups.map((g) => {
+    const head = g.entity
+      ? `${modelLink(g.entity.name).html} <span class="muted">&mdash; ${escapeHtml(g.entity.spec.description)}</span>`
+      : escapeHtml(g.title);
+    const lines = g.routes.map(
+      (r) => `<tr data-testid="route-row"><td>${routeLink(r)}</td><td>${escapeHtml(r.description)}</td></tr>`,
+    );
+    return `<tr class="group"><th colspan="2">${head}</th></tr>\n${lines.join('\n')}`;
+  });
+  const body =
+    `<h1>${escapeHtml(TITLE)}</h1>\n` +
+    `<p data-testid="intro">The API of the field-service back office: work orders (jobs), their planning and ` +
+    `dispatch, parts used, purchase orders and the reference data they use, for ERP integrations and the ` +
+    `mobile synchronisation. Every route under <code>/api</code> needs credentials: HTTP Basic ` +
+    `<code>username:password@domain</code> (the domain is the tenant) or <code>Authorization: Bearer ` +
+    `&lt;token&gt;</code>. Bodies and responses are JSON (<code>application/json</code>, ` +
+    `<code>text/json</code>) or XML (<code>application/xml</code>, <code>text/xml</code>), chosen by ` +
+    `<code>Content-Type</code> and <code>Accept</code>.</p>\n` +
+    `<table data-testid="route-table"><thead><tr><th>API</th><th>Description</th></tr></thead><tbody>\n` +
+    `${rows.join('\n')}\n</tbody></table>`;
+  return page(TITLE, body, false);
+}
+
+const ODATA: FieldRow[] = [
+  {
+    name: '$filter',
+    description:
+      "OData filter: eq ne gt ge lt le, and, or, not, parentheses, contains/startswith/endswith (e.g. modified_dateutc gt '2026-01-01T00:00:00Z')",
+    type: 'string',
+    info: [],
+  },
+  { name: '$orderby', description: 'Fields to sort by, each with asc or desc', type: 'string', info: [] },
+  { name: '$top', description: 'Maximum number of records to return', type: 'integer', info: [] },
+  { name: '$skip', description: 'Number of records to skip', type: 'integer', info: [] },
+];
+
+const SYNC: FieldRow[] = [
+  {
+    name: 'since',
+    description: 'The cursor returned as next by the previous pull; none (or 0) starts from the beginning',
+    type: 'string',
+    info: [],
+  },
+  {
+    name: 'entities',
+    description: 'Comma-separated route or entity names (Jobs,JobPartUsage); all entities when absent',
+    type: 'string',
+    info: [],
+  },
+  {
+    name: 'limit',
+    description: 'Maximum number of changes in the page (default 500)',
+    type: 'integer',
+    info: ['Range: inclusive between 1 and 5000'],
+  },
+];
+
+function uriRows(route: RouteDoc): FieldRow[] {
+  switch (route.kind) {
+    case 'get':
+    case 'update':
+    case 'delete':
+      return [
+        {
+          name: 'id',
+          description: `Primary Key of the ${route.entity!.name}`,
+          type: 'globally unique identifier',
+          info: ['Required'],
+        },
+      ];
+    case 'list':
+      return ODATA;
+    case 'sync':
+      return SYNC;
+    case 'saveMultiple':
+      return [
+        {
+          name: 'allOrNone',
+          description: 'true: save every record or none (the first failure rolls the batch back)',
+          type: 'boolean',
+          info: [],
+        },
+      ];
+    default:
+      return [];
+  }
+}
+
+const ERRORS: Record<number, [string, string]> = {
+  400: [
+    'validation_failed, malformed_xml, invalid_query',
+    'The body or the query is not valid; errors lists each field with its code and message',
+  ],
+  401: ['unauthorized', 'No or wrong credentials'],
+  404: ['not_found', 'No record with this id'],
+  409: [
+    'duplicate_key, conflict, read_only, still_referenced',
+    'Another record has this key, If-Match names an older row_version, the record can no longer be changed, or it is still referenced',
+  ],
+  410: ['cursor_expired', 'The cursor is older than the retention of deletions: resynchronise from scratch'],
+  413: [
+    'body_too_large, batch_too_large',
+    'The body, or the number of records of a batch, is over the limit',
+  ],
+  415: ['unsupported_media_type', 'The body is not application/json, text/json, application/xml or text/xml'],
+  422: ['unresolved_reference', 'A reference (id or ERP key) names a record that does not exist'],
+};
+
+const ERRORS_OF: Record<RouteKind, number[]> = {
+  list: [400, 401],
+  get: [400, 401, 404],
+  delete: [400, 401, 404, 409],
+  create: [400, 401, 409, 413, 415, 422],
+  update: [400, 401, 404, 409, 413, 415, 422],
+  save: [400, 401, 409, 413, 415, 422],
+  saveMultiple: [400, 401, 413, 415],
+  sync: [400, 401, 410],
+};
+
+function sampleBlocks(prefix: string, sample: SampleText): string {
+  return (
+    `<h3>application/json, text/json</h3>\n<pre data-testid="${prefix}-json">${escapeHtml(sample.json)}</pre>\n` +
+    `<h3>application/xml, text/xml</h3>\n<pre data-testid="${prefix}-xml">${escapeHtml(sample.xml)}</pre>`
+  );
+}
+
+const RESULT_ROWS: FieldRow[] = [
+  { name: 'index', description: 'Position of the record in the batch', type: 'integer', info: [] },
+  { name: 'id', description: 'Primary Key of the record', type: 'globally unique identifier', info: [] },
+  { name: 'success', description: 'Whether the record was saved', type: 'boolean', info: [] },
+  {
+    name: 'status',
+    description: 'created, updated, unchanged, failed or conflict',
+    type: 'string',
+    info: [],
+  },
+  {
+    name: 'errors',
+    description: 'Why the record failed: field, code, message',
+    type: 'Collection of error',
+    info: [],
+  },
+];
+
+function responseDescription(route: RouteDoc): string {
+  const name = route.entity?.name ?? '';
+  switch (route.kind) {
+    case 'list':
+      return `200 OK: a page of ${name} records in value, with @odata.nextLink when there are more (XML: ArrayOf${name}).`;
+    case 'get':
+      return `200 OK: the ${name}, with its row_version as ETag.`;
+    case 'create':
+      return `201 Created: the ${name} as stored, with its Location and ETag (Prefer: return=minimal returns only the id).`;
+    case 'update':
+      return `200 OK: the ${name} as stored, with its new ETag.`;
+    case 'save':
+      return `201 Created when the ${name} is new, 200 OK when it was updated or unchanged: the ${name} as stored.`;
+    case 'saveMultiple':
+      return '200 OK: one result per record, in the order sent; a failed record does not block the others.';
+    case 'delete':
+      return '204 No Content.';
+    case 'sync':
+      return '200 OK: the changes in order (a tombstone with record null for a deletion), the next cursor and has_more.';
+  }
+}
+
+function responseTable(route: RouteDoc): string {
+  if (route.kind === 'saveMultiple') return fieldTable('response-body', RESULT_ROWS);
+  if (!route.entity || route.kind === 'delete' || route.kind === 'sync') return '';
+  const heading = route.kind === 'list' ? 'Collection of ' : '';
+  return (
+    `<p>${heading}${modelLink(route.entity.name).html}</p>\n` +
+    `${fieldTable('response-body', outputRows(route.entity))}\n${listTables(route.entity)}`
+  );
+}
+
+export function helpRoute(registry: Registry, route: RouteDoc): string {
+  const title = routeTitle(route);
+  const parts: string[] = [`<h1>${escapeHtml(title)}</h1>`];
+  parts.push(`<p data-testid="description">${escapeHtml(route.description)}</p>`);
+  parts.push('<h2>Request Information</h2>', '<h3>URI Parameters</h3>');
+  const uri = uriRows(route);
+  parts.push(uri.length ? fieldTable('uri-parameters', uri) : '<p>None.</p>');
+  parts.push('<h3>Body Parameters</h3>');
+  const request = requestSample(route);
+  if (request && route.entity) {
+    const list = route.kind === 'saveMultiple' ? 'Collection of ' : '';
+    parts.push(`<p>${list}${modelLink(route.entity.name).html}</p>`);
+    parts.push(fieldTable('body-parameters', bodyRows(route.entity, route.kind)));
+    parts.push(listTables(route.entity));
+    parts.push('<h2>Request Formats</h2>', sampleBlocks('request', request));
+  } else parts.push('<p>None.</p>');
+  parts.push('<h2>Response Information</h2>', '<h3>Resource Description</h3>');
+  parts.push(`<p data-testid="response-description">${escapeHtml(responseDescription(route))}</p>`);
+  parts.push(responseTable(route));
+  const response = responseSample(registry, route);
+  if (response) parts.push('<h2>Response Formats</h2>', sampleBlocks('response', response));
+  parts.push('<h2>Error Responses</h2>');
+  parts.push(
+    '<p>Every error has the body <code>{"status", "code", "message", "errors": [{"field", "code", "message"}]}</code> ' +
+      '(XML: <code>&lt;error&gt;</code>).</p>',
+  );
+  const errors = ERRORS_OF[route.kind].map((s) => [String(s), ...ERRORS[s]!]);
+  parts.push(table('error-responses', ['Status', 'Code', 'When'], errors));
+  return page(`${title} - ${TITLE}`, parts.filter(Boolean).join('\n'));
+}
+
+/** The page of one entity's model (every output field), or undefined for an unknown model. */
+export function helpResourceModel(registry: Registry, modelName: string): string | undefined {
+  const entity = registry.entities.find((e) => e.name.toLowerCase() === modelName.toLowerCase());
+  if (!entity) return undefined;
+  const routes = routeCatalog(registry).filter((r) => r.entity === entity);
+  const body = [
+    `<h1>${escapeHtml(entity.name)}</h1>`,
+    `<p data-testid="description">${escapeHtml(entity.spec.description)}</p>`,
+    fieldTable('resource-model', outputRows(entity)),
+    listTables(entity),
+    '<h2>Routes</h2>',
+    `<ul>${routes.map((r) => `<li>${routeLink(r)}</li>`).join('')}</ul>`,
+  ];
+  return page(`${entity.name} - ${TITLE}`, body.filter(Boolean).join('\n'));
+}
