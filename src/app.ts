@@ -91,6 +91,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    // While the server stops, answered connections are not kept alive.
+    if (closing) reply.header('connection', 'close');
+  });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
   });
 
   const fields = constraintFields(registry);

@@ -35,14 +35,21 @@ if (config.purgeIntervalMinutes > 0) {
   setInterval(purge, config.purgeIntervalMinutes * 60_000).unref();
 }
 
+// Graceful stop: no new requests (503 while closing), the ones in flight finish, keep-alive
+// connections are closed as soon as they are idle; past SHUTDOWN_TIMEOUT_MS the process exits anyway.
 let closing = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+    setTimeout(() => process.exit(1), Number(process.env['SHUTDOWN_TIMEOUT_MS'] ?? 30_000)).unref();
     app.close().then(
-      () => process.exit(0),
+      () => {
+        clearInterval(idle);
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   });

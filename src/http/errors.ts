@@ -44,29 +44,29 @@ interface PgError {
 
 const CONNECTION_LOST = /^(08|57P0|53)/;
 
+const unavailable = (): ApiError =>
+  new ApiError(503, 'database_unavailable', 'The database is unavailable, retry later', undefined, {
+    'retry-after': '2',
+  });
+
 /** Maps a database error to an ApiError where the client can act on it, else undefined (500). */
 export function fromDatabaseError(
   err: unknown,
   fieldOfConstraint: (c: string) => string | undefined,
 ): ApiError | undefined {
   const pg = err as PgError;
-  if (typeof pg?.code !== 'string') {
-    const message = (err as Error)?.message ?? '';
-    if (
-      /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect/i.test(message)
-    ) {
-      return new ApiError(
-        503,
-        'database_unavailable',
-        'The database is unavailable, retry later',
-        undefined,
-        {
-          'retry-after': '5',
-        },
-      );
-    }
-    return undefined;
+  const message = (err as Error)?.message ?? '';
+  const network = /^E[A-Z]+$/.test(pg?.code ?? '');
+  if (
+    network ||
+    /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(
+      message,
+    )
+  ) {
+    // The database is down or restarting: the client should retry (the pool reconnects by itself).
+    return unavailable();
   }
+  if (typeof pg?.code !== 'string') return undefined;
   const field = pg.constraint ? fieldOfConstraint(pg.constraint) : undefined;
   switch (pg.code) {
     case '23505':
@@ -116,17 +116,7 @@ export function fromDatabaseError(
         },
       );
     default:
-      if (CONNECTION_LOST.test(pg.code)) {
-        return new ApiError(
-          503,
-          'database_unavailable',
-          'The database is unavailable, retry later',
-          undefined,
-          {
-            'retry-after': '5',
-          },
-        );
-      }
+      if (CONNECTION_LOST.test(pg.code)) return unavailable();
       return undefined;
   }
 }

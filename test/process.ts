@@ -1,0 +1,62 @@
+/** The server as a real process on a free loopback port, for the tests that need one. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { freePort } from './cluster.js';
+
+export interface ServerProcess {
+  proc: ChildProcess;
+  url: string;
+  output(): string;
+  /** Sends a signal and waits for the exit; returns the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      DEMO_TENANT: 'false',
+      ...env,
+      PORT: String(port),
+    },
+  });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (proc.exitCode !== null) throw new Error(`server exited: ${out}`);
+    try {
+      await fetch(`${url}/health`);
+      return {
+        proc,
+        url,
+        output: () => out,
+        async stop(signal = 'SIGTERM') {
+          if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+          return exited;
+        },
+      };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  proc.kill('SIGKILL');
+  throw new Error(`server did not start: ${out}`);
+}
+
+/** Runs the CLI with `env`; returns its JSON output. */
+export function cli(env: NodeJS.ProcessEnv, ...args: string[]): Record<string, unknown> {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`cli ${args.join(' ')}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+export const basicAuth = (user: string, password: string, domain: string): string =>
+  `Basic ${Buffer.from(`${user}:${password}@${domain}`).toString('base64')}`;
