@@ -5,11 +5,10 @@
  * inserts from two processes) and dispatch answers.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { call, createTenant, onPostgres, openTestDatabase, setup, type TestContext } from './helpers.js';
+import { startServer, type ServerProcess } from './process.js';
 
 let ctx: TestContext;
 let projectId: string;
@@ -424,50 +423,17 @@ async function concurrentInProcess(): Promise<number[]> {
   return responses.map((r) => Number(r.json()['line_number']));
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(url: string): Promise<{ proc: ChildProcess; base: string }> {
-  const port = await freePort();
-  const env = { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env });
-  let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      await fetch(`${base}/api/JobType`);
-      return { proc, base };
-    } catch {
-      if (proc.exitCode !== null) throw new Error(`server exited: ${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  proc.kill('SIGTERM');
-  throw new Error(`server did not start: ${out}`);
-}
-
-function stopServer(proc: ChildProcess): Promise<unknown> {
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill('SIGTERM');
-  return exited;
-}
-
 /** Two server processes on one PostgreSQL database, 60 lines spread over both. */
 async function concurrentOnTwoServers(): Promise<number[]> {
   const test = await openTestDatabase();
-  const servers: ChildProcess[] = [];
+  const servers: ServerProcess[] = [];
   try {
     const tenant = await createTenant(test.db, 'concurrency.test');
-    const [one, two] = [await startServer(test.url!), await startServer(test.url!)];
-    servers.push(one.proc, two.proc);
+    const [one, two] = [
+      await startServer({ DATABASE_URL: test.url }),
+      await startServer({ DATABASE_URL: test.url }),
+    ];
+    servers.push(one, two);
     const send = async (base: string, url: string, body: unknown) => {
       const res = await fetch(`${base}${url}`, {
         method: 'POST',
@@ -476,11 +442,11 @@ async function concurrentOnTwoServers(): Promise<number[]> {
       });
       return { status: res.status, json: (await res.json()) as Body };
     };
-    const order = (await send(one.base, '/api/PurchaseOrder', {})).json['id'];
-    assert.equal((await send(two.base, '/api/Article', { code: 'ART-C', name: 'C' })).status, 201);
+    const order = (await send(one.url, '/api/PurchaseOrder', {})).json['id'];
+    assert.equal((await send(two.url, '/api/Article', { code: 'ART-C', name: 'C' })).status, 201);
     const responses = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        send(i % 2 ? one.base : two.base, '/api/PurchaseOrderDetails', {
+        send(i % 2 ? one.url : two.url, '/api/PurchaseOrderDetails', {
           purchase_order_id: order,
           article_code: 'ART-C',
           quantity: 1,
@@ -489,13 +455,13 @@ async function concurrentOnTwoServers(): Promise<number[]> {
       ),
     );
     for (const r of responses) assert.equal(r.status, 201, JSON.stringify(r.json));
-    const read = await fetch(`${one.base}/api/PurchaseOrder(${String(order)})`, {
+    const read = await fetch(`${one.url}/api/PurchaseOrder(${String(order)})`, {
       headers: { authorization: tenant.auth },
     });
     assert.equal(((await read.json()) as Body)['total_lines'], 60);
     return responses.map((r) => Number(r.json['line_number']));
   } finally {
-    await Promise.all(servers.map(stopServer));
+    await Promise.all(servers.map((server) => server.stop()));
     await test.close();
   }
 }

@@ -4,13 +4,13 @@
  * SIGTERM. On PGlite it also prints the demo credentials on first start of an empty database.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { onPostgres, openTestDatabase, type TestDatabase } from './helpers.js';
+import { basicAuth as basic, startServer, type ServerProcess } from './process.js';
 
 let dataDir: string;
 let testDb: TestDatabase | undefined;
@@ -19,7 +19,7 @@ let env: NodeJS.ProcessEnv;
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'fs-server-'));
   env = { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1' };
-  delete env['DATABASE_URL'];
+  env['DATABASE_URL'] = '';
   if (onPostgres) {
     testDb = await openTestDatabase();
     await testDb.db.close();
@@ -31,51 +31,7 @@ after(async () => {
   if (testDb) await testDb.close().catch(() => undefined);
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Running {
-  proc: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-async function start(): Promise<Running> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...env, PORT: String(port) },
-  });
-  let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      await fetch(`${url}/api/JobType`);
-      return { proc, url, output: () => out };
-    } catch {
-      if (proc.exitCode !== null) throw new Error(`server exited: ${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  proc.kill('SIGKILL');
-  throw new Error(`server did not start: ${out}`);
-}
-
-async function stop(running: Running): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => running.proc.once('exit', (code) => resolve(code)));
-  running.proc.kill('SIGTERM');
-  return exited;
-}
-
-const basic = (user: string, password: string, domain: string): string =>
-  `Basic ${Buffer.from(`${user}:${password}@${domain}`).toString('base64')}`;
+const start = (): Promise<ServerProcess> => startServer({ ...env, DEMO_TENANT: 'true' });
 
 it('CLI, start, Basic and Bearer auth, persistence, SIGTERM', { timeout: 120_000 }, async () => {
   const cli = spawnSync(
@@ -123,7 +79,7 @@ it('CLI, start, Basic and Bearer auth, persistence, SIGTERM', { timeout: 120_000
     assert.equal((await fetch(`${server.url}/api/JobType`)).status, 401);
     assert.ok(wrong.headers.get('x-request-id'));
   } finally {
-    assert.equal(await stop(server), 0, 'SIGTERM ends the process cleanly');
+    assert.equal(await server.stop(), 0, 'SIGTERM ends the process cleanly');
   }
 
   server = await start();
@@ -133,7 +89,7 @@ it('CLI, start, Basic and Bearer auth, persistence, SIGTERM', { timeout: 120_000
     });
     assert.equal(((await list.json()) as { value: unknown[] }).value.length, 1, 'data survives a restart');
   } finally {
-    await stop(server);
+    await server.stop();
   }
 });
 
@@ -164,7 +120,7 @@ it(
       assert.notEqual(second.status, 0, 'a second process cannot open the same data folder');
       assert.match(second.stderr, /in use/);
     } finally {
-      await stop(server);
+      await server.stop();
       env['PGLITE_DATA_DIR'] = saved;
     }
   },
