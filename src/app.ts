@@ -72,6 +72,15 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     bodyLimit: config.bodyLimit,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 200 },
     requestIdHeader: 'x-request-id',
+    // Errors of the router itself (malformed URL, parameter too long) get the API's error body.
+    frameworkErrors: (err, req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      void sendError(
+        reply,
+        req,
+        new ApiError(status, 'bad_url', `The URL is not acceptable: ${err.message}`),
+      );
+    },
   });
   app.decorate('db', db);
   const routes: Array<{ method: string; url: string }> = [];

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseXml, type XmlNode } from '../schema/xml.js';
+import { ApiError } from './errors.js';
 
 export type Format = 'json' | 'xml';
 
@@ -62,4 +63,14 @@ export function sendText(reply: FastifyReply, status: number, format: Format, te
     .code(status)
     .type(`${mediaTypeFor(reply.request, format)}; charset=utf-8`)
     .send(text);
+}
+
+/** The query string as single values: a parameter given twice is refused (400), not guessed. */
+export function queryOf(req: FastifyRequest): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.query as Record<string, unknown>)) {
+    if (Array.isArray(value)) throw new ApiError(400, 'invalid_query', `${name} is given more than once`);
+    out[name] = value === undefined ? undefined : String(value);
+  }
+  return out;
 }

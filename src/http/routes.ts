@@ -14,7 +14,7 @@ import type { Entity, Registry } from '../schema/registry.js';
 import { toRecord } from '../schema/serialize.js';
 import type { Validator } from '../schema/validate.js';
 import { fromXml, xmlItems } from '../schema/xml.js';
-import { XmlBody } from './content.js';
+import { queryOf, XmlBody } from './content.js';
 import { ApiError, notFound } from './errors.js';
 import { idempotencyKey, withIdempotency, type StoredResponse } from './idempotency.js';
 import { listResponse, recordResponse, resultJson, resultsResponse, send } from './responses.js';
@@ -153,7 +153,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
       const path = `/api/${route}`;
 
       app.get(path, async (req, reply) => {
-        const query = req.query as Record<string, string | undefined>;
+        const query = queryOf(req);
         const top = optionalInt(query['$top'], '$top');
         const skip = optionalInt(query['$skip'], '$skip') ?? 0;
         const filter = query['$filter'] ? parseFilter(entity, query['$filter']) : undefined;
@@ -229,9 +229,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
           const message = `A batch holds at most ${deps.maxBatch} records, this one has ${records.length}`;
           throw new ApiError(413, 'batch_too_large', message);
         }
-        const atomic = /^(true|1)$/i.test(
-          (req.query as Record<string, string | undefined>)['allOrNone'] ?? '',
-        );
+        const atomic = /^(true|1)$/i.test(queryOf(req)['allOrNone'] ?? '');
         return write(req, reply, async (tx) => {
           const outcome = await saveRecords(tx, entity, records, options('upsert', false));
           const failed = outcome.results.filter((r) => !r.success);

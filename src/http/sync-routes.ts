@@ -5,7 +5,7 @@ import { decodeCursor, pullChanges, type ChangePage } from '../domain/sync.js';
 import type { Entity, Registry } from '../schema/registry.js';
 import { recordJson, recordXml } from '../schema/serialize.js';
 import { escapeXml, XSI } from '../schema/xml.js';
-import { responseFormat, sendText } from './content.js';
+import { queryOf, responseFormat, sendText } from './content.js';
 import { ApiError } from './errors.js';
 
 export const SYNC_PAGE_DEFAULT = 500;
@@ -49,7 +49,7 @@ function pageXml(registry: Registry, page: ChangePage): string {
 
 export function registerSyncRoutes(app: FastifyInstance, db: Database, registry: Registry): void {
   app.get('/api/Sync/Changes', async (req, reply) => {
-    const query = req.query as Record<string, string | undefined>;
+    const query = queryOf(req);
     const cursor = decodeCursor(query['since']);
     const entities = selected(registry, query['entities']);
     const raw = query['limit'];

@@ -39,7 +39,7 @@ export function scalarSchema(field: ScalarField, required: boolean, forInput: bo
       s['type'] = nullable('string', required);
       if (field.maxLength !== undefined) s['maxLength'] = field.maxLength;
       if (field.pattern !== undefined) s['pattern'] = field.pattern;
-      if (forInput) s['noNul'] = true;
+      if (forInput) s['noControl'] = true;
       break;
     case 'integer':
       s['type'] = nullable('integer', required);
@@ -102,7 +102,7 @@ export function entitySchema(entity: Entity, mode: SchemaMode): JsonSchema {
       if (ref.spec.key) {
         const keySchema: JsonSchema = {
           type: ['string', 'null'],
-          noNul: true,
+          noControl: true,
           'x-label': 'string',
           'x-ref': ref.target.name,
         };

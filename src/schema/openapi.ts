@@ -18,7 +18,7 @@ function toOpenApi(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (key === '$id' || key === 'noNul') continue;
+    if (key === '$id' || key === 'noControl') continue;
     if (key === '$ref' && typeof v === 'string') {
       const m = URN.exec(v);
       out[key] = m ? `#/components/schemas/${schemaName(m[1]!, m[2] as SchemaMode)}` : v;

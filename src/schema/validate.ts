@@ -14,16 +14,30 @@ export interface FieldError {
 }
 
 const DATETIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
+/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the instants a date may name. */
+const EARLIEST = new Date('0001-01-01T00:00:00Z').getTime();
+const LATEST = new Date('9999-12-31T23:59:59.999Z').getTime();
 
-/** Dates as .NET clients send them: date only, with or without fraction and zone (UTC if none). */
+/**
+ * Dates as .NET clients send them: date only, with or without fraction and zone (UTC if none).
+ * The zone is at most 14 hours away, and the instant falls within years 1 to 9999.
+ */
 export function isDateTime(text: string): boolean {
   const m = DATETIME.exec(text);
   if (!m) return false;
   const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((v) => Number(v ?? 0));
-  if (year! < 1 || year! > 9999 || hour > 23 || minute > 59 || second > 59) return false;
-  const date = new Date(Date.UTC(year!, month! - 1, day!));
-  return date.getUTCMonth() === month! - 1 && date.getUTCDate() === day;
+  if (year! < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  const date = new Date(Date.UTC(2000, month! - 1, day!));
+  date.setUTCFullYear(year!);
+  if (date.getUTCMonth() !== month! - 1 || date.getUTCDate() !== day) return false;
+  const offsetHours = Number(m[9] ?? 0);
+  const offsetMinutes = Number(m[10] ?? 0);
+  if (offsetHours > 14 || offsetMinutes > 59 || (offsetHours === 14 && offsetMinutes > 0)) return false;
+  const sign = m[8] === '-' ? -1 : 1;
+  const instant =
+    date.getTime() + ((hour * 60 + minute - sign * (offsetHours * 60 + offsetMinutes)) * 60 + second) * 1000;
+  return instant >= EARLIEST && instant <= LATEST;
 }
 
 function createAjv(registry: Registry): Ajv {
@@ -33,10 +47,13 @@ function createAjv(registry: Registry): Ajv {
   ajv.addFormat('fs-datetime', { type: 'string', validate: isDateTime });
   ajv.addVocabulary(['x-label', 'x-ref', 'x-pattern']);
   ajv.addKeyword({
-    keyword: 'noNul',
+    keyword: 'noControl',
     type: 'string',
     schemaType: 'boolean',
-    validate: (enabled: boolean, data: string) => !enabled || !data.includes('\u0000'),
+    // Control characters (but tab and line breaks) cannot be written in XML 1.0: refused on input.
+    // eslint-disable-next-line no-control-regex
+    validate: (enabled: boolean, data: string) =>
+      !enabled || !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(data),
   });
   ajv.addKeyword({
     keyword: 'decimalPattern',
@@ -96,8 +113,8 @@ function describe(error: ErrorObject, field: string): FieldError {
         code: 'max_items',
         message: `${field} has too many items (at most ${String(schema['maxItems'])})`,
       };
-    case 'noNul':
-      return { field, code: 'invalid_character', message: `${field} must not contain NUL characters` };
+    case 'noControl':
+      return { field, code: 'invalid_character', message: `${field} must not contain control characters` };
     case 'format':
       return {
         field,
