@@ -40,6 +40,9 @@ export function isDateTime(text: string): boolean {
   return instant >= EARLIEST && instant <= LATEST;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
 function createAjv(registry: Registry): Ajv {
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false });
   const addFormats = addFormatsModule as unknown as (a: Ajv, formats: string[]) => Ajv;
@@ -51,9 +54,7 @@ function createAjv(registry: Registry): Ajv {
     type: 'string',
     schemaType: 'boolean',
     // Control characters (but tab and line breaks) cannot be written in XML 1.0: refused on input.
-    // eslint-disable-next-line no-control-regex
-    validate: (enabled: boolean, data: string) =>
-      !enabled || !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(data),
+    validate: (enabled: boolean, data: string) => !enabled || !CONTROL.test(data),
   });
   ajv.addKeyword({
     keyword: 'decimalPattern',
