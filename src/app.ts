@@ -12,6 +12,7 @@ import { ApiError, fromDatabaseError, type ErrorBody } from './http/errors.js';
 import { registerEntityRoutes } from './http/routes.js';
 import { registerSyncRoutes } from './http/sync-routes.js';
 import { registerDocsRoutes } from './http/docs-routes.js';
+import { registerHelpRoutes } from './http/help-routes.js';
 import { registerOperations } from './http/operations.js';
 import { erpKeyIndexName, foreignKeyName } from './schema/ddl.js';
 import { registry, type Registry } from './schema/registry.js';
@@ -155,6 +156,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
   registerSyncRoutes(app, db, registry);
   await registerDocsRoutes(app, registry);
+  registerHelpRoutes(app, registry);
 
   if (!options.db) app.addHook('onClose', () => db.close());
   return app;
