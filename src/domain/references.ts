@@ -78,7 +78,7 @@ export async function resolveEmbedded(
  * Returns `body` with every reference given by ERP key or nested object replaced by its `<x>_id`.
  * The key and nested fields themselves are removed.
  */
-export async function resolveReferences(
+async function resolveReferences(
   tx: Executor,
   entity: Entity,
   body: Row,
