@@ -91,7 +91,10 @@ const run = (duration: number) =>
     duration,
     headers,
     requests: [
-      { method: 'GET', path: `/api/JobPartUsage?$filter=${encodeURIComponent("quantity ge 2 and remark eq 'load'")}&$top=50` },
+      {
+        method: 'GET',
+        path: `/api/JobPartUsage?$filter=${encodeURIComponent("quantity ge 2 and remark eq 'load'")}&$top=50`,
+      },
       {
         method: 'GET',
         setupRequest: (r) => ({
