@@ -101,6 +101,13 @@ function openPostgres(url: string, max: number): Database {
     snapshot = false,
   ): Promise<T> => {
     const client = await pool.connect();
+    // A connection lost while checked out emits 'error' on the client: without a listener the
+    // process would crash. The query in progress fails on its own; the client is then discarded.
+    let broken = false;
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       const begin = snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY' : 'BEGIN';
       await client.query(setup ? `${begin}; ${setup}` : begin);
@@ -108,10 +115,13 @@ function openPostgres(url: string, max: number): Database {
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
       throw err;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken || undefined);
     }
   };
   const wrap = (client: pg.ClientBase | pg.Pool): Executor => ({
