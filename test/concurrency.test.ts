@@ -267,6 +267,16 @@ describe('Idempotency-Key', () => {
     assert.equal((await keyRows('expiring')).rows.length, 1, 'a key within its TTL is kept');
   });
 
+  it('an empty or over-long key is a 400 and stores nothing', async () => {
+    const body = { name: `bad-key-${randomUUID()}` };
+    for (const key of ['', 'k'.repeat(256)]) {
+      const res = await call(ctx, 'POST', path, { body, headers: { 'idempotency-key': key } });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json()['code'], 'invalid_idempotency_key');
+    }
+    assert.equal(await named(body.name), 0);
+  });
+
   it('concurrent retries with one key create one record', async () => {
     const body = { name: `race-${randomUUID()}` };
     const headers = { 'idempotency-key': 'race' };
