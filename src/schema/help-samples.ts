@@ -8,7 +8,7 @@
 import type { RouteDoc } from '../http/catalog.js';
 import { isList, type Entity, type Registry } from './registry.js';
 import { readSample, writeSample } from './samples.js';
-import { listXml, recordJson, recordXml } from './serialize.js';
+import { listFieldXml, listXml, recordJson, recordXml } from './serialize.js';
 import { escapeXml, XSI } from './xml.js';
 
 export interface SampleText {
@@ -29,16 +29,7 @@ function inputXmlChildren(entity: Entity, record: Record<string, unknown>): stri
     }
     const field = entity.field(name);
     if (field && isList(field)) {
-      const items = (value as Record<string, unknown>[]).map((item) => {
-        const inner = Object.keys(item)
-          .sort()
-          .map((k) =>
-            item[k] == null ? `<${k} i:nil="true"/>` : `<${k}>${escapeXml(String(item[k]))}</${k}>`,
-          )
-          .join('');
-        return `<${field.item}>${inner}</${field.item}>`;
-      });
-      parts.push(`<${name}>${items.join('')}</${name}>`);
+      parts.push(listFieldXml(name, field, value));
       continue;
     }
     const embedded = field ? undefined : entity.refs.find((r) => r.spec.embed?.field === name);

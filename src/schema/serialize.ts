@@ -2,6 +2,7 @@
  * From database rows to API records and their JSON and XML text. Decimals stay exact: they travel
  * as the database's text and are written into JSON as number literals, never through a double.
  */
+import type { ListField } from '../entities/define.js';
 import { isList, type Entity } from './registry.js';
 import { escapeXml, XSI } from './xml.js';
 
@@ -43,6 +44,18 @@ export function jsonValue(entity: Entity, record: ApiRecord): Record<string, unk
   return JSON.parse(recordJson(entity, record)) as Record<string, unknown>;
 }
 
+/** A list field (e.g. translations) as DataContract XML: one element per item, fields sorted. */
+export function listFieldXml(name: string, field: ListField, value: unknown): string {
+  const items = (value as Record<string, unknown>[]).map((item) => {
+    const inner = Object.keys(field.fields)
+      .sort()
+      .map((k) => (item[k] == null ? `<${k} i:nil="true"/>` : `<${k}>${escapeXml(String(item[k]))}</${k}>`))
+      .join('');
+    return `<${field.item}>${inner}</${field.item}>`;
+  });
+  return `<${name}>${items.join('')}</${name}>`;
+}
+
 const sortedOutput = new WeakMap<Entity, string[]>();
 
 export function recordXml(entity: Entity, record: ApiRecord, root = true): string {
@@ -56,18 +69,8 @@ export function recordXml(entity: Entity, record: ApiRecord, root = true): strin
     const value = record[name];
     const field = entity.spec.fields[name]!;
     if (value === null || value === undefined) parts.push(`<${name} i:nil="true"/>`);
-    else if (isList(field)) {
-      const items = (value as Record<string, unknown>[]).map((item) => {
-        const inner = Object.keys(field.fields)
-          .sort()
-          .map((k) =>
-            item[k] == null ? `<${k} i:nil="true"/>` : `<${k}>${escapeXml(String(item[k]))}</${k}>`,
-          )
-          .join('');
-        return `<${field.item}>${inner}</${field.item}>`;
-      });
-      parts.push(`<${name}>${items.join('')}</${name}>`);
-    } else parts.push(`<${name}>${escapeXml(String(value))}</${name}>`);
+    else if (isList(field)) parts.push(listFieldXml(name, field, value));
+    else parts.push(`<${name}>${escapeXml(String(value))}</${name}>`);
   }
   const attrs = root ? ` xmlns:i="${XSI}"` : '';
   return `<${entity.name}${attrs}>${parts.join('')}</${entity.name}>`;
