@@ -6,7 +6,7 @@
  */
 import Fastify from 'fastify';
 import { openDatabase } from '../src/db/database.js';
-import { q } from '../src/schema/ddl.js';
+import { q } from '../src/schema/schema-model.js';
 import { registry } from '../src/schema/registry.js';
 
 const entity = registry.entity('job_part_usage');

@@ -16,7 +16,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { openDatabase, type Database, type Executor } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
-import { q, sqlType } from '../src/schema/ddl.js';
+import { q, sqlType } from '../src/schema/schema-model.js';
 import { registry } from '../src/schema/registry.js';
 import { createTenantWithUser } from '../src/setup.js';
 

@@ -14,7 +14,7 @@ import { registerSyncRoutes } from './http/sync-routes.js';
 import { registerDocsRoutes } from './http/docs-routes.js';
 import { registerHelpRoutes } from './http/help-routes.js';
 import { registerOperations } from './http/operations.js';
-import { erpKeyIndexName, foreignKeyName } from './schema/ddl.js';
+import { erpKeyIndexName, foreignKeyName } from './schema/schema-model.js';
 import { registry, type Registry } from './schema/registry.js';
 import { createValidator } from './schema/validate.js';
 import { toXml } from './schema/xml.js';

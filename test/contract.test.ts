@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { ScalarField } from '../src/entities/define.js';
-import { q } from '../src/schema/ddl.js';
+import { q } from '../src/schema/schema-model.js';
 import { isList, registry, type Entity } from '../src/schema/registry.js';
 import { recordXml } from '../src/schema/serialize.js';
 import { fromXml, parseXml } from '../src/schema/xml.js';

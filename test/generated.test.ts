@@ -2,11 +2,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
+import { rulesSchema } from '../src/domain/entity-rules.js';
 import { artefacts } from '../src/schema/artefacts.js';
 import { buildRegistry, registry } from '../src/schema/registry.js';
 import { defineEntity } from '../src/entities/define.js';
 
-for (const [path, expected] of Object.entries(artefacts(registry))) {
+for (const [path, expected] of Object.entries(artefacts(registry, rulesSchema))) {
   it(`${path} is up to date with the registry (else run npm run generate)`, () => {
     assert.equal(readFileSync(path, 'utf8'), expected);
   });

@@ -27,9 +27,15 @@ function withDatabase(url: string, name: string): string {
 
 /** A new, migrated database. */
 export async function openTestDatabase(): Promise<TestDatabase> {
+  const test = await openEmptyDatabase();
+  await migrate(test.db);
+  return test;
+}
+
+/** A new database without any schema. */
+export async function openEmptyDatabase(): Promise<TestDatabase> {
   if (!onPostgres) {
     const db = await openDatabase({ dataDir: 'memory://' });
-    await migrate(db);
     return { db, url: undefined, close: () => db.close() };
   }
   const name = `fs_test_${randomBytes(6).toString('hex')}`;
@@ -39,7 +45,6 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = withDatabase(adminUrl, name);
   const db = await openDatabase({ url, poolSize: 8 });
-  await migrate(db);
   return {
     db,
     url,

@@ -6,7 +6,7 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import type { Executor } from '../db/database.js';
 import { seedJobStatuses } from '../domain/job-status.js';
-import { TENANT_SETTING } from '../schema/ddl.js';
+import { TENANT_SETTING } from '../schema/schema-model.js';
 
 const scrypt = promisify(scryptCb) as (
   pw: string,

@@ -6,7 +6,7 @@
  */
 import type { Executor } from './database.js';
 import { param, placeholder, selectList, type Row } from './records.js';
-import { q, sqlType } from '../schema/ddl.js';
+import { q, sqlType } from '../schema/schema-model.js';
 import { isList, type Entity } from '../schema/registry.js';
 
 export type WriteMode = 'insert' | 'upsert';

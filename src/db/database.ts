@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { APP_ROLE, TENANT_SETTING } from '../schema/ddl.js';
+import { APP_ROLE, TENANT_SETTING } from '../schema/schema-model.js';
 
 export interface QueryResult<R> {
   rows: R[];

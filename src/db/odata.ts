@@ -6,7 +6,7 @@
 import { ApiError } from '../http/errors.js';
 import { isList, type Entity } from '../schema/registry.js';
 import { isDateTime } from '../schema/validate.js';
-import { q, sqlType } from '../schema/ddl.js';
+import { q, sqlType } from '../schema/schema-model.js';
 
 type Token =
   | { kind: 'name'; text: string }

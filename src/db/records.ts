@@ -4,7 +4,7 @@
  */
 import type { Executor } from './database.js';
 import type { SqlFragment } from './odata.js';
-import { q } from '../schema/ddl.js';
+import { q } from '../schema/schema-model.js';
 import { isList, type Entity } from '../schema/registry.js';
 
 export type Row = Record<string, unknown>;

@@ -4,7 +4,7 @@
  * objects (rare in batches) go through the per-record algorithm, each under its own savepoint.
  */
 import { fromDatabaseError, ApiError } from '../http/errors.js';
-import { q } from '../schema/ddl.js';
+import { q } from '../schema/schema-model.js';
 import type { Ref } from '../schema/registry.js';
 import type { Row } from '../db/records.js';
 import { resolveEmbedded } from './references.js';

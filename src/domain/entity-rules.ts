@@ -1,8 +1,9 @@
 /** Which rules apply to which entity, and the SQL (triggers) the rules add to the schema. */
 import { dispatchRules } from './dispatch.js';
 import { jobRules } from './jobs.js';
-import { partUsageRules, partUsageSql } from './part-usage.js';
-import { purchaseLineRules, purchaseLinesSql } from './purchase-lines.js';
+import type { SchemaAddition } from '../schema/schema-model.js';
+import { partUsageRules, partUsageSchema } from './part-usage.js';
+import { purchaseLineRules, purchaseLinesSchema } from './purchase-lines.js';
 import type { EntityRules } from './rules.js';
 
 const byEntity: Record<string, EntityRules> = {
@@ -16,5 +17,5 @@ const none: EntityRules = {};
 
 export const rulesOf = (entity: string): EntityRules => byEntity[entity] ?? none;
 
-/** Appended to the registry's schema: triggers that keep the rules whatever statement writes. */
-export const domainSql = `-- business rules (src/domain)\n${partUsageSql}\n${purchaseLinesSql}`;
+/** Added to the registry's schema: triggers that keep the rules whatever statement writes. */
+export const rulesSchema: readonly SchemaAddition[] = [partUsageSchema, purchaseLinesSchema];

@@ -1,7 +1,7 @@
 /** The stored rows of a set of records, fetched in one query, and value comparison with them. */
 import type { Executor } from '../db/database.js';
 import type { Row } from '../db/records.js';
-import { q } from '../schema/ddl.js';
+import { q } from '../schema/schema-model.js';
 import type { Entity } from '../schema/registry.js';
 import type { Pending } from './rules.js';
 

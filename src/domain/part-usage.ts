@@ -5,15 +5,22 @@
  * database refusal).
  */
 import type { Row } from '../db/records.js';
+import { BACKFILL_SETTING } from '../schema/schema-diff.js';
+import type { SchemaAddition } from '../schema/schema-model.js';
 import type { EntityRules } from './rules.js';
 import { existingRows } from './existing.js';
 
 export const SIGNED_MESSAGE = 'This part usage line is signed by the company and can no longer be changed';
 
-export const partUsageSql = `
-CREATE OR REPLACE FUNCTION job_part_usage_signed_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+/** The trigger that keeps signed lines read-only. */
+export const partUsageSchema: SchemaAddition = {
+  functions: {
+    job_part_usage_signed_guard: {
+      returns: 'trigger',
+      body: `
 BEGIN
-  IF OLD.signed_by_company IS TRUE THEN
+  -- A migration's backfill fills new columns of every row, signed ones included.
+  IF OLD.signed_by_company IS TRUE AND current_setting('${BACKFILL_SETTING}', true) IS DISTINCT FROM 'on' THEN
     IF TG_OP = 'DELETE' THEN
       RAISE EXCEPTION '${SIGNED_MESSAGE}' USING ERRCODE = 'FS409', COLUMN = 'signed_by_company';
     END IF;
@@ -22,10 +29,21 @@ BEGIN
     END IF;
   END IF;
   RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-END $$;
-CREATE OR REPLACE TRIGGER job_part_usage_signed_guard BEFORE UPDATE OR DELETE ON job_part_usage
-  FOR EACH ROW EXECUTE FUNCTION job_part_usage_signed_guard();
-`;
+END `,
+    },
+  },
+  tables: {
+    job_part_usage: {
+      triggers: {
+        job_part_usage_signed_guard: {
+          timing: 'BEFORE UPDATE OR DELETE',
+          each: 'FOR EACH ROW',
+          function: 'job_part_usage_signed_guard',
+        },
+      },
+    },
+  },
+};
 
 /** Fields the rules read; a record that gives them all needs nothing from the stored row. */
 const RULE_FIELDS = ['is_under_warranty', 'price', 'article_id', 'serial_number'];

@@ -4,11 +4,19 @@
  * so concurrent inserts from any number of processes never share a number); the order's
  * total_lines kept exact by statement-level triggers.
  */
+import type { SchemaAddition } from '../schema/schema-model.js';
 import type { EntityRules } from './rules.js';
 import { existingRows } from './existing.js';
 
-export const purchaseLinesSql = `
-CREATE OR REPLACE FUNCTION purchase_order_details_line_number() RETURNS trigger LANGUAGE plpgsql AS $$
+const totalLines = `UPDATE purchase_order o SET total_lines = (SELECT count(*) FROM purchase_order_details d
+      WHERE d.tenant_id = o.tenant_id AND d.purchase_order_id = o.id)`;
+
+/** Line numbers under a lock on the order, and total_lines kept by statement-level triggers. */
+export const purchaseLinesSchema: SchemaAddition = {
+  functions: {
+    purchase_order_details_line_number: {
+      returns: 'trigger',
+      body: `
 BEGIN
   IF NEW.purchase_order_id IS NOT NULL AND COALESCE(NEW.line_number, 0) = 0 THEN
     PERFORM 1 FROM purchase_order WHERE tenant_id = NEW.tenant_id AND id = NEW.purchase_order_id FOR UPDATE;
@@ -16,34 +24,54 @@ BEGIN
       WHERE tenant_id = NEW.tenant_id AND purchase_order_id = NEW.purchase_order_id;
   END IF;
   RETURN NEW;
-END $$;
-CREATE OR REPLACE TRIGGER purchase_order_details_line_number
-  BEFORE INSERT OR UPDATE OF line_number, purchase_order_id ON purchase_order_details
-  FOR EACH ROW EXECUTE FUNCTION purchase_order_details_line_number();
-CREATE UNIQUE INDEX IF NOT EXISTS purchase_order_details_line_key
-  ON purchase_order_details (tenant_id, purchase_order_id, line_number);
-
-CREATE OR REPLACE FUNCTION purchase_order_total_lines() RETURNS trigger LANGUAGE plpgsql AS $$
+END `,
+    },
+    purchase_order_total_lines: {
+      returns: 'trigger',
+      body: `
 BEGIN
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    UPDATE purchase_order o SET total_lines = (SELECT count(*) FROM purchase_order_details d
-      WHERE d.tenant_id = o.tenant_id AND d.purchase_order_id = o.id)
+    ${totalLines}
     WHERE (o.tenant_id, o.id) IN (SELECT tenant_id, purchase_order_id FROM new_rows);
   END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    UPDATE purchase_order o SET total_lines = (SELECT count(*) FROM purchase_order_details d
-      WHERE d.tenant_id = o.tenant_id AND d.purchase_order_id = o.id)
+    ${totalLines}
     WHERE (o.tenant_id, o.id) IN (SELECT tenant_id, purchase_order_id FROM old_rows);
   END IF;
   RETURN NULL;
-END $$;
-CREATE OR REPLACE TRIGGER purchase_order_total_lines_insert AFTER INSERT ON purchase_order_details
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION purchase_order_total_lines();
-CREATE OR REPLACE TRIGGER purchase_order_total_lines_update AFTER UPDATE ON purchase_order_details
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION purchase_order_total_lines();
-CREATE OR REPLACE TRIGGER purchase_order_total_lines_delete AFTER DELETE ON purchase_order_details
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION purchase_order_total_lines();
-`;
+END `,
+    },
+  },
+  tables: {
+    purchase_order_details: {
+      indexes: {
+        purchase_order_details_line_key: { unique: true, on: '(tenant_id, purchase_order_id, line_number)' },
+      },
+      triggers: {
+        purchase_order_details_line_number: {
+          timing: 'BEFORE INSERT OR UPDATE OF line_number, purchase_order_id',
+          each: 'FOR EACH ROW',
+          function: 'purchase_order_details_line_number',
+        },
+        purchase_order_total_lines_insert: {
+          timing: 'AFTER INSERT',
+          each: 'REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT',
+          function: 'purchase_order_total_lines',
+        },
+        purchase_order_total_lines_update: {
+          timing: 'AFTER UPDATE',
+          each: 'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT',
+          function: 'purchase_order_total_lines',
+        },
+        purchase_order_total_lines_delete: {
+          timing: 'AFTER DELETE',
+          each: 'REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT',
+          function: 'purchase_order_total_lines',
+        },
+      },
+    },
+  },
+};
 
 const empty = (v: unknown): boolean => v === undefined || v === null || v === '';
 

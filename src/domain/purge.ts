@@ -4,7 +4,7 @@
  * before it is answered 410 (it may have missed a deletion that is gone now).
  */
 import type { Database } from '../db/database.js';
-import { q } from '../schema/ddl.js';
+import { q } from '../schema/schema-model.js';
 import { VERSION_FIELD, type Registry } from '../schema/registry.js';
 
 export interface PurgeResult {

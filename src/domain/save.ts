@@ -10,7 +10,7 @@ import type { Executor } from '../db/database.js';
 import { writeMany, type Written } from '../db/bulk.js';
 import { findById, selectList, updateRow, type Row } from '../db/records.js';
 import { ApiError, fromDatabaseError } from '../http/errors.js';
-import { q } from '../schema/ddl.js';
+import { q } from '../schema/schema-model.js';
 import { VERSION_FIELD, type Entity } from '../schema/registry.js';
 import { jsonValue, toRecord, type ApiRecord } from '../schema/serialize.js';
 import { pickWritable, type FieldError, type Validator } from '../schema/validate.js';

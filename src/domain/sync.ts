@@ -9,7 +9,7 @@
 import type { Executor } from '../db/database.js';
 import { selectList, type Row } from '../db/records.js';
 import { ApiError } from '../http/errors.js';
-import { q } from '../schema/ddl.js';
+import { q } from '../schema/schema-model.js';
 import { VERSION_FIELD, type Entity } from '../schema/registry.js';
 import { toRecord, type ApiRecord } from '../schema/serialize.js';
 

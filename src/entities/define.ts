@@ -52,6 +52,11 @@ export interface ScalarField {
   readonly computedSql?: string;
   /** Foreign key to another entity of the registry. */
   readonly ref?: RefSpec;
+  /**
+   * The value stored rows get when the column becomes NOT NULL (a required field added to an
+   * entity, or a field made required): the migration fills it in before the constraint applies.
+   */
+  readonly backfill?: string | number | boolean;
 }
 
 /** A list of small records kept inside the owning record (e.g. `translations`). */
@@ -77,6 +82,14 @@ export interface EntitySpec {
   readonly erpKey?: 'code' | 'reference_back_office';
   /** Fields in documented order, `id` first. */
   readonly fields: Readonly<Record<string, FieldSpec>>;
+  /** Secondary indexes beyond those of the ERP key, references and sync (each within the tenant). */
+  readonly indexes?: readonly IndexSpec[];
+}
+
+export interface IndexSpec {
+  /** Columns after the tenant, in order. */
+  readonly fields: readonly string[];
+  readonly unique?: boolean;
 }
 
 export function defineEntity<const T extends EntitySpec>(spec: T): T {

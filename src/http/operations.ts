@@ -7,7 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry as Metrics, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../db/database.js';
-import { isMigrated } from '../db/migrate.js';
+import { schemaProblems } from '../db/migrate.js';
 import { ApiError } from './errors.js';
 
 export interface OperationsOptions {
@@ -119,8 +119,12 @@ export async function registerOperations(
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_req, reply) => {
     try {
-      if (await isMigrated(db)) return { status: 'ready' };
-      return reply.code(503).send({ status: 'not_ready', reason: 'the schema is not applied' });
+      const problems = await schemaProblems(db);
+      if (!problems.length) return { status: 'ready' };
+      return reply.code(503).send({
+        status: 'not_ready',
+        reason: `the database schema is not this build's: ${problems.join('; ')}`,
+      });
     } catch {
       return reply
         .code(503)

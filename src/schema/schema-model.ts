@@ -1,0 +1,390 @@
+/**
+ * The database schema as data: every table, column, constraint, index, trigger, function and
+ * row-level security setting the registry implies. `npm run generate` compares this model with the
+ * snapshot committed next to the migrations and writes the migration between them
+ * (`schema-diff.ts`); the server checks the database's functions against the snapshot.
+ */
+import type { ScalarField } from '../entities/define.js';
+import { isList, VERSION_FIELD, type Entity, type Registry } from './registry.js';
+
+/** The role every tenant request runs as; row-level security applies to it. */
+export const APP_ROLE = 'fieldservice_app';
+/** The setting that carries the current tenant inside a transaction. */
+export const TENANT_SETTING = 'fieldservice.tenant_id';
+/** The sequence that numbers every change (row versions, tombstones). */
+export const CHANGE_SEQUENCE = 'fs_change_seq';
+export const CURRENT_TENANT = `NULLIF(current_setting('${TENANT_SETTING}', true), '')::uuid`;
+const NO_SALES_ORG = `'00000000-0000-0000-0000-000000000000'::uuid`;
+
+export interface ColumnModel {
+  /** SQL type as written in DDL (`varchar(255)`, `timestamptz(3)`, ...). */
+  readonly type: string;
+  readonly notNull?: true;
+  /** SQL expression. */
+  readonly default?: string;
+  readonly comment?: string;
+}
+
+export interface IndexModel {
+  readonly unique?: true;
+  /** What follows `ON <table>`: the key columns or expressions in parentheses. */
+  readonly on: string;
+}
+
+export interface TriggerModel {
+  /** Timing and events, e.g. `BEFORE INSERT OR UPDATE`. */
+  readonly timing: string;
+  /** What stands between the table and EXECUTE, e.g. `FOR EACH ROW`. */
+  readonly each: string;
+  readonly function: string;
+}
+
+export interface FunctionModel {
+  readonly returns: string;
+  /** The PL/pgSQL body between the dollar quotes, exactly as the database keeps it (`prosrc`). */
+  readonly body: string;
+}
+
+export interface TableModel {
+  readonly comment?: string;
+  readonly columns: Readonly<Record<string, ColumnModel>>;
+  /** Named constraints: primary key, unique and foreign keys, as their definition text. */
+  readonly constraints: Readonly<Record<string, string>>;
+  readonly indexes: Readonly<Record<string, IndexModel>>;
+  /** Row-level security by tenant (enabled, forced, one policy) and the application role's grants. */
+  readonly tenantIsolation?: true;
+  readonly triggers: Readonly<Record<string, TriggerModel>>;
+}
+
+export interface SchemaModel {
+  readonly sequences: readonly string[];
+  readonly functions: Readonly<Record<string, FunctionModel>>;
+  readonly tables: Readonly<Record<string, TableModel>>;
+  /** Views by name, as their SELECT. */
+  readonly views: Readonly<Record<string, string>>;
+}
+
+/** What the business rules add to the registry's schema (their triggers and indexes). */
+export interface SchemaAddition {
+  readonly functions?: Readonly<Record<string, FunctionModel>>;
+  readonly tables?: Readonly<
+    Record<
+      string,
+      {
+        readonly indexes?: Readonly<Record<string, IndexModel>>;
+        readonly triggers?: Readonly<Record<string, TriggerModel>>;
+      }
+    >
+  >;
+}
+
+export const q = (identifier: string): string => `"${identifier.replaceAll('"', '""')}"`;
+export const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+/** Name of the foreign key constraint of a reference; errors map it back to the field. */
+export const foreignKeyName = (entity: string, field: string): string => `${entity}_${field}_fkey`;
+export const erpKeyIndexName = (entity: string): string => `${entity}_erp_key`;
+
+export function sqlType(field: ScalarField | { type: 'list' }): string {
+  if (field.type === 'list') return 'jsonb';
+  switch (field.type) {
+    case 'uuid':
+      return 'uuid';
+    case 'string':
+      return field.maxLength ? `varchar(${field.maxLength})` : 'text';
+    case 'integer':
+      return field.system === 'version' ? 'bigint' : 'integer';
+    case 'decimal':
+      return 'numeric';
+    case 'boolean':
+      return 'boolean';
+    case 'datetime':
+      // Millisecond precision: what the API shows is exactly what is stored.
+      return 'timestamptz(3)';
+  }
+}
+
+const TENANT_FK = 'FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE';
+const tenantColumn: ColumnModel = { type: 'uuid', notNull: true, default: CURRENT_TENANT };
+const changeTxid: ColumnModel = { type: 'xid8', notNull: true, default: 'pg_current_xact_id()' };
+const createdAt: ColumnModel = { type: 'timestamptz(3)', notNull: true, default: 'now()' };
+const clockAt: ColumnModel = { type: 'timestamptz(3)', notNull: true, default: 'clock_timestamp()' };
+
+const table = (t: Omit<TableModel, 'triggers' | 'indexes'> & Partial<TableModel>): TableModel => ({
+  indexes: {},
+  triggers: {},
+  ...t,
+});
+
+/** The tables of the service itself: tenants, credentials, the sync feed's bookkeeping. */
+function serviceTables(): Record<string, TableModel> {
+  return {
+    tenant: table({
+      comment: 'A customer of the service; its domain is the part after @ in API user names',
+      columns: {
+        id: { type: 'uuid', notNull: true, default: 'gen_random_uuid()' },
+        domain: { type: 'text', notNull: true },
+        name: { type: 'text' },
+        created_at: createdAt,
+      },
+      constraints: { tenant_pkey: 'PRIMARY KEY (id)' },
+      indexes: { tenant_domain_key: { unique: true, on: '(lower(domain))' } },
+    }),
+    api_user: table({
+      comment: 'Credentials of systems calling the API (not the technicians of the user entity)',
+      columns: {
+        id: { type: 'uuid', notNull: true, default: 'gen_random_uuid()' },
+        tenant_id: { type: 'uuid', notNull: true },
+        username: { type: 'text', notNull: true },
+        password_hash: { type: 'text' },
+        created_at: createdAt,
+      },
+      constraints: { api_user_pkey: 'PRIMARY KEY (id)', api_user_tenant_id_fkey: TENANT_FK },
+      indexes: { api_user_name_key: { unique: true, on: '(tenant_id, lower(username))' } },
+    }),
+    api_token: table({
+      comment: 'Bearer tokens of API users, stored as SHA-256 of the token',
+      columns: {
+        id: { type: 'uuid', notNull: true, default: 'gen_random_uuid()' },
+        api_user_id: { type: 'uuid', notNull: true },
+        token_hash: { type: 'text', notNull: true },
+        name: { type: 'text' },
+        created_at: createdAt,
+        expires_at: { type: 'timestamptz(3)' },
+        revoked_at: { type: 'timestamptz(3)' },
+      },
+      constraints: {
+        api_token_pkey: 'PRIMARY KEY (id)',
+        api_token_api_user_id_fkey: 'FOREIGN KEY (api_user_id) REFERENCES api_user (id) ON DELETE CASCADE',
+        api_token_token_hash_key: 'UNIQUE (token_hash)',
+      },
+    }),
+    sync_tombstone: table({
+      comment: 'Physically deleted records, kept for the sync feed until the retention expires',
+      columns: {
+        tenant_id: tenantColumn,
+        entity: { type: 'text', notNull: true },
+        id: { type: 'uuid', notNull: true },
+        sys_change_txid: changeTxid,
+        [VERSION_FIELD]: {
+          type: 'bigint',
+          notNull: true,
+          default: `nextval('${CHANGE_SEQUENCE}'::regclass)`,
+        },
+        deleted_at: clockAt,
+      },
+      constraints: {
+        sync_tombstone_pkey: 'PRIMARY KEY (tenant_id, entity, id)',
+        sync_tombstone_tenant_id_fkey: TENANT_FK,
+      },
+      indexes: { sync_tombstone_changes: { on: `(tenant_id, sys_change_txid, ${VERSION_FIELD})` } },
+      tenantIsolation: true,
+    }),
+    sync_purge: table({
+      comment: 'Latest change position removed by the purge: an older cursor must resynchronise',
+      columns: {
+        tenant_id: tenantColumn,
+        purged_txid: { type: 'xid8', notNull: true },
+        purged_version: { type: 'bigint', notNull: true },
+        purged_at: clockAt,
+      },
+      constraints: { sync_purge_pkey: 'PRIMARY KEY (tenant_id)', sync_purge_tenant_id_fkey: TENANT_FK },
+      tenantIsolation: true,
+    }),
+    idempotency_key: table({
+      comment: 'First response of each Idempotency-Key, replayed to retries until it expires',
+      columns: {
+        tenant_id: tenantColumn,
+        key: { type: 'text', notNull: true },
+        request_hash: { type: 'text', notNull: true },
+        status: { type: 'integer' },
+        content_type: { type: 'text' },
+        headers: { type: 'text' },
+        body: { type: 'text' },
+        created_at: clockAt,
+      },
+      constraints: {
+        idempotency_key_pkey: 'PRIMARY KEY (tenant_id, key)',
+        idempotency_key_tenant_id_fkey: TENANT_FK,
+      },
+      tenantIsolation: true,
+    }),
+    tenant_counter: table({
+      comment: 'Last automatic number (id2) given per tenant and entity',
+      columns: {
+        tenant_id: tenantColumn,
+        name: { type: 'text', notNull: true },
+        value: { type: 'bigint', notNull: true },
+      },
+      constraints: {
+        tenant_counter_pkey: 'PRIMARY KEY (tenant_id, name)',
+        tenant_counter_tenant_id_fkey: TENANT_FK,
+      },
+      tenantIsolation: true,
+    }),
+  };
+}
+
+const serviceFunctions: Record<string, FunctionModel> = {
+  fs_tombstone: {
+    returns: 'trigger',
+    body: `
+BEGIN
+  -- The purge removes expired rows without leaving tombstones behind.
+  IF current_setting('fieldservice.purging', true) IS DISTINCT FROM 'on' THEN
+    INSERT INTO sync_tombstone (tenant_id, entity, id) VALUES (OLD.tenant_id, TG_TABLE_NAME, OLD.id)
+    ON CONFLICT (tenant_id, entity, id) DO UPDATE
+      SET sys_change_txid = pg_current_xact_id(), ${VERSION_FIELD} = nextval('${CHANGE_SEQUENCE}'), deleted_at = clock_timestamp();
+  END IF;
+  RETURN OLD;
+END `,
+  },
+  // A build from before versioned migrations reads `schema_migrations`; the view in its place makes
+  // that build stop at start instead of re-applying its own, older schema.
+  fs_refuse_unversioned_build: {
+    returns: 'text',
+    body: `
+BEGIN
+  RAISE EXCEPTION 'this database is at schema version % (table schema_history); this build predates versioned migrations and must not run on it: deploy a newer build',
+    (SELECT max(version) FROM schema_history);
+END `,
+  },
+};
+
+const serviceViews: Record<string, string> = {
+  schema_migrations: 'SELECT fs_refuse_unversioned_build() AS checksum, now() AS applied_at',
+};
+
+function systemField(entity: Entity, role: string): string | undefined {
+  return Object.entries(entity.spec.fields).find(([, f]) => !isList(f) && f.system === role)?.[0];
+}
+
+/** The trigger function that keeps the system fields whatever statement writes the row. */
+function writeFunction(entity: Entity): FunctionModel {
+  const modified = systemField(entity, 'modified');
+  const created = systemField(entity, 'created');
+  const updated = systemField(entity, 'updated');
+  const autoNumber = systemField(entity, 'autoNumber');
+  // The change position of the row for the sync feed: the writing transaction and a new version.
+  const body: string[] = [
+    'NEW.sys_change_txid := pg_current_xact_id();',
+    `NEW.${q(VERSION_FIELD)} := nextval('${CHANGE_SEQUENCE}');`,
+  ];
+  if (modified) body.push(`NEW.${q(modified)} := clock_timestamp();`);
+  if (updated) body.push(`NEW.${q(updated)} := clock_timestamp();`);
+  if (created) {
+    body.push(`IF TG_OP = 'UPDATE' THEN NEW.${q(created)} := OLD.${q(created)};`);
+    body.push(`ELSE NEW.${q(created)} := COALESCE(NEW.${q(created)}, clock_timestamp()); END IF;`);
+  }
+  if (autoNumber) {
+    body.push(`IF TG_OP = 'UPDATE' THEN NEW.${q(autoNumber)} := OLD.${q(autoNumber)};`);
+    body.push(`ELSE INSERT INTO tenant_counter (tenant_id, name, value) VALUES (NEW.tenant_id, ${literal(entity.name)}, 1)
+    ON CONFLICT (tenant_id, name) DO UPDATE SET value = tenant_counter.value + 1
+    RETURNING value INTO NEW.${q(autoNumber)}; END IF;`);
+  }
+  return { returns: 'trigger', body: `\nBEGIN\n  ${body.join('\n  ')}\n  RETURN NEW;\nEND ` };
+}
+
+function entityTable(entity: Entity): TableModel {
+  const t = entity.name;
+  const columns: Record<string, ColumnModel> = {
+    tenant_id: tenantColumn,
+    id: { type: 'uuid', notNull: true },
+    sys_change_txid: changeTxid,
+  };
+  for (const name of entity.columns) {
+    const field = entity.spec.fields[name]!;
+    const system = isList(field) ? undefined : field.system;
+    const notNull = (!isList(field) && field.required) || system === 'modified' || system === 'version';
+    const dflt =
+      system === 'modified'
+        ? 'clock_timestamp()'
+        : system === 'version'
+          ? `nextval('${CHANGE_SEQUENCE}'::regclass)`
+          : name === 'id'
+            ? 'gen_random_uuid()'
+            : undefined;
+    columns[name] = {
+      type: name === 'id' ? 'uuid' : sqlType(field),
+      ...(notNull || name === 'id' ? { notNull: true as const } : {}),
+      ...(dflt ? { default: dflt } : {}),
+      ...(field.description ? { comment: field.description } : {}),
+    };
+  }
+  const constraints: Record<string, string> = {
+    [`${t}_pkey`]: 'PRIMARY KEY (tenant_id, id)',
+    [`${t}_tenant_id_fkey`]: TENANT_FK,
+  };
+  const indexes: Record<string, IndexModel> = {
+    [`${t}_changes`]: { on: `(tenant_id, sys_change_txid, ${VERSION_FIELD})` },
+  };
+  if (entity.spec.fields['modified_dateutc'])
+    indexes[`${t}_modified`] = { on: '(tenant_id, modified_dateutc)' };
+  if (entity.erpKey) {
+    const scope = entity.salesOrgScoped ? `COALESCE(sales_organization_id, ${NO_SALES_ORG}), ` : '';
+    indexes[erpKeyIndexName(t)] = { unique: true, on: `(tenant_id, ${scope}${q(entity.erpKey)})` };
+  }
+  for (const index of entity.spec.indexes ?? []) {
+    for (const f of index.fields) {
+      if (!(f in columns)) throw new Error(`${t}: index on ${f}, which is not a column`);
+    }
+    indexes[`${t}_${index.fields.join('_')}_idx`] = {
+      ...(index.unique ? { unique: true as const } : {}),
+      on: `(tenant_id, ${index.fields.map(q).join(', ')})`,
+    };
+  }
+  for (const ref of entity.refs) {
+    constraints[foreignKeyName(t, ref.idField)] =
+      `FOREIGN KEY (tenant_id, ${q(ref.idField)}) REFERENCES ${q(ref.target.name)} (tenant_id, id)`;
+    indexes[`${t}_${ref.idField}_idx`] = { on: `(tenant_id, ${q(ref.idField)})` };
+  }
+  return {
+    comment: entity.spec.description,
+    columns,
+    constraints,
+    indexes,
+    tenantIsolation: true,
+    triggers: {
+      [`${t}_before_write`]: {
+        timing: 'BEFORE INSERT OR UPDATE',
+        each: 'FOR EACH ROW',
+        function: `${t}_before_write`,
+      },
+      [`${t}_tombstone`]: { timing: 'AFTER DELETE', each: 'FOR EACH ROW', function: 'fs_tombstone' },
+    },
+  };
+}
+
+/** The SQL literal of a field's backfill value, for the migration generator. */
+export function backfillOf(registry: Registry, table: string, column: string): string | undefined {
+  const entity = registry.entities.find((e) => e.name === table);
+  const field = entity?.field(column);
+  if (!field || isList(field) || field.backfill === undefined) return undefined;
+  const value = field.backfill;
+  if (typeof value === 'string') return literal(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return String(value);
+}
+
+/** The whole schema: the service's tables, one table per entity, and what the rules add. */
+export function schemaModel(registry: Registry, additions: readonly SchemaAddition[] = []): SchemaModel {
+  const functions: Record<string, FunctionModel> = { ...serviceFunctions };
+  const tables: Record<string, TableModel> = serviceTables();
+  for (const entity of registry.entities) {
+    functions[`${entity.name}_before_write`] = writeFunction(entity);
+    tables[entity.name] = entityTable(entity);
+  }
+  for (const addition of additions) {
+    Object.assign(functions, addition.functions);
+    for (const [name, extra] of Object.entries(addition.tables ?? {})) {
+      const base = tables[name];
+      if (!base) throw new Error(`schema addition for unknown table ${name}`);
+      tables[name] = {
+        ...base,
+        indexes: { ...base.indexes, ...extra.indexes },
+        triggers: { ...base.triggers, ...extra.triggers },
+      };
+    }
+  }
+  return { sequences: [CHANGE_SEQUENCE], functions, tables, views: { ...serviceViews } };
+}
