@@ -59,7 +59,15 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const db =
     options.db ??
     (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
-  if (!options.db) await migrate(db);
+  const migrated: string[] = [];
+  if (!options.db) {
+    try {
+      await migrate(db, { log: (line) => migrated.push(line) });
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
 
   const app = Fastify({
     logger:
@@ -159,6 +167,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   registerHelpRoutes(app, registry);
 
   if (!options.db) app.addHook('onClose', () => db.close());
+  for (const line of migrated) app.log.info({ migration: line }, 'schema migrated');
   return app;
 }
 

@@ -1,7 +1,11 @@
 /**
  * Non-interactive administration: `npm run cli -- <command> [options]`. Prints JSON on stdout.
  *
- *   migrate                                         apply the schema
+ *   migrate                                         apply the pending migrations, a line each with
+ *                                                   its duration (on stderr)
+ *   migrate --status                                applied and pending migrations, changing nothing
+ *   migrate --dry-run                               print the SQL of the pending migrations, changing
+ *                                                   nothing
  *   purge                                           remove deletions older than SYNC_RETENTION_DAYS and
  *                                                   Idempotency-Keys older than IDEMPOTENCY_TTL_HOURS
  *   create-tenant --domain D [--name N]             create a tenant (or find it)
@@ -18,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { ensureTenant } from './auth/credentials.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
-import { migrate } from './db/migrate.js';
+import { migrate, migrationStatus, pendingSql } from './db/migrate.js';
 import { purgeExpired } from './domain/purge.js';
 import { registry } from './schema/registry.js';
 import { createTenantWithUser, createToken } from './setup.js';
@@ -31,6 +35,8 @@ const { positionals, values } = parseArgs({
     username: { type: 'string' },
     password: { type: 'string' },
     token: { type: 'boolean' },
+    status: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
   },
 });
 
@@ -42,13 +48,21 @@ function need(name: 'domain' | 'username'): string {
 
 const config = loadConfig();
 const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
 try {
-  await migrate(db);
   const command = positionals[0];
+  const inspectOnly = command === 'migrate' && (values.status || values['dry-run']);
+  const applied = inspectOnly ? [] : await migrate(db, { log });
   let result: unknown;
   switch (command) {
     case 'migrate':
-      result = { migrated: true };
+      if (values.status) result = await migrationStatus(db);
+      else if (values['dry-run']) {
+        const pending = await pendingSql(db);
+        for (const m of pending) process.stdout.write(`-- ${m.id}.sql\n${m.sql}\n`);
+        if (!pending.length) process.stdout.write('-- no pending migration\n');
+        result = undefined;
+      } else result = { applied: applied.map((m) => m.id) };
       break;
     case 'purge':
       result = await purgeExpired(
@@ -89,7 +103,7 @@ try {
         `Unknown command "${command ?? ''}". Commands: migrate, purge, create-tenant, create-user, create-token`,
       );
   }
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (result !== undefined) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } catch (err) {
   process.stderr.write(`${(err as Error).message}\n`);
   process.exitCode = 1;

@@ -1,12 +1,18 @@
 /** Starts the server: `npm start`. Configuration comes from the environment (see README.md). */
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { SchemaError } from './db/migrate.js';
 import { purgeExpired } from './domain/purge.js';
 import { registry } from './schema/registry.js';
 import { createDemoTenant } from './setup.js';
 
 const config = loadConfig();
-const app = await buildApp({ config });
+const app = await buildApp({ config }).catch((err: unknown) => {
+  // A database this build must not run on: one line that says why, and a failed start.
+  if (!(err instanceof SchemaError)) throw err;
+  process.stderr.write(`fieldservice: not started: ${err.message}\n`);
+  process.exit(1);
+});
 if (!config.databaseUrl && config.demoTenant) {
   const demo = await createDemoTenant(app.db);
   if (demo) {

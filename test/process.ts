@@ -10,9 +10,10 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+export async function startServer(env: NodeJS.ProcessEnv, cwd?: string): Promise<ServerProcess> {
   const port = await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    ...(cwd ? { cwd } : {}),
     env: {
       ...process.env,
       LOG_LEVEL: 'warn',
