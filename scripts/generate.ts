@@ -25,7 +25,7 @@ function write(path: string, text: string): void {
 for (const [path, text] of Object.entries(artefacts(registry, rulesSchema))) write(path, text);
 
 const model = schemaModel(registry, rulesSchema);
-const snapshot = loadSnapshot();
+const snapshot = loadSnapshot(MIGRATIONS_DIR, true);
 const migrations = loadMigrations();
 if (snapshot.version !== migrations.length) {
   throw new Error(

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../src/app.js';
-import type { Database } from '../src/db/database.js';
+import { openDatabase, type Database } from '../src/db/database.js';
 import {
   loadMigrations,
   loadSnapshot,
@@ -25,7 +25,13 @@ import { createSchemaSql, diffSchema } from '../src/schema/schema-diff.js';
 import { backfillOf, schemaModel } from '../src/schema/schema-model.js';
 import { entities } from '../src/entities/index.js';
 import { catalog } from './catalog.js';
-import { createTenant, openEmptyDatabase, openTestDatabase, type TestDatabase } from './helpers.js';
+import {
+  createTenant,
+  onPostgres,
+  openEmptyDatabase,
+  openTestDatabase,
+  type TestDatabase,
+} from './helpers.js';
 
 const withoutHistory = (lines: string[]): string[] => lines.filter((l) => !l.includes('schema_history'));
 
@@ -38,8 +44,9 @@ function migrationsCopy(): string {
 
 function addMigration(dir: string, file: string, sql: string): void {
   writeFileSync(join(dir, file), sql);
-  const snapshot = loadSnapshot(dir);
+  const snapshot = loadSnapshot(dir, true);
   writeFileSync(join(dir, 'snapshot.json'), JSON.stringify({ ...snapshot, version: snapshot.version + 1 }));
+  loadSnapshot(dir, true);
 }
 
 describe('the committed migrations', () => {
@@ -169,6 +176,28 @@ describe('a database', () => {
       );
     } finally {
       rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe('several processes starting together', { skip: !onPostgres && 'PGlite is one process' }, () => {
+  it('apply each migration once', async () => {
+    const test = await openEmptyDatabase();
+    const pools = await Promise.all([1, 2, 3, 4].map(() => openDatabase({ url: test.url, poolSize: 2 })));
+    try {
+      const applied = await Promise.all(pools.map((db) => migrate(db)));
+      assert.deepEqual(
+        applied
+          .flat()
+          .map((m) => m.id)
+          .sort(),
+        loadMigrations().map((m) => m.id),
+      );
+      assert.equal((await migrationStatus(test.db)).applied.length, loadMigrations().length);
+      for (const db of pools) assert.deepEqual(await schemaProblems(db), []);
+    } finally {
+      for (const db of pools) await db.close();
+      await test.close();
     }
   });
 });

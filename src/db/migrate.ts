@@ -69,8 +69,16 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return list;
 }
 
-export function loadSnapshot(dir = MIGRATIONS_DIR): Snapshot {
-  return JSON.parse(readFileSync(join(dir, SNAPSHOT_FILE), 'utf8')) as Snapshot;
+const snapshots = new Map<string, Snapshot>();
+
+/** The snapshot of a migrations folder (read once: `/ready` checks against it). */
+export function loadSnapshot(dir = MIGRATIONS_DIR, fresh = false): Snapshot {
+  let snapshot = fresh ? undefined : snapshots.get(dir);
+  if (!snapshot) {
+    snapshot = JSON.parse(readFileSync(join(dir, SNAPSHOT_FILE), 'utf8')) as Snapshot;
+    snapshots.set(dir, snapshot);
+  }
+  return snapshot;
 }
 
 const HISTORY_SQL = `CREATE TABLE IF NOT EXISTS schema_history (
