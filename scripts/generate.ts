@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadMigrations, loadSnapshot, MIGRATIONS_DIR, SNAPSHOT_FILE } from '../src/db/migrate.js';
 import { rulesSchema } from '../src/domain/entity-rules.js';
-import { artefacts } from '../src/schema/artefacts.js';
+import { artefacts } from '../src/docs/artefacts.js';
 import { registry } from '../src/schema/registry.js';
 import { diffSchema, migrationName, migrationText } from '../src/schema/schema-diff.js';
 import { backfillOf, schemaModel } from '../src/schema/schema-model.js';

@@ -8,14 +8,15 @@ import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { createAuthenticator } from './http/auth.js';
 import { registerParsers, responseFormat, sendText } from './http/content.js';
-import { ApiError, fromDatabaseError, type ErrorBody } from './http/errors.js';
+import { ContractError, type ErrorCode } from './contract/errors.js';
+import { fromDatabaseError } from './db/errors.js';
+import { errorBody, errorHeaders, statusOf } from './http/errors.js';
 import { registerEntityRoutes } from './http/routes.js';
 import { registerSyncRoutes } from './http/sync-routes.js';
 import { registerDocsRoutes } from './http/docs-routes.js';
 import { registerHelpRoutes } from './http/help-routes.js';
 import { registerOperations } from './http/operations.js';
-import { erpKeyIndexName, foreignKeyName } from './schema/schema-model.js';
-import { registry, type Registry } from './schema/registry.js';
+import { registry } from './schema/registry.js';
 import { createValidator } from './schema/validate.js';
 import { toXml } from './schema/xml.js';
 
@@ -36,18 +37,7 @@ declare module 'fastify' {
   }
 }
 
-/** Maps constraint names back to the field they protect, for error bodies. */
-function constraintFields(reg: Registry): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const entity of reg.entities) {
-    map.set(`${entity.name}_pkey`, 'id');
-    if (entity.erpKey) map.set(erpKeyIndexName(entity.name), entity.erpKey);
-    for (const ref of entity.refs) map.set(foreignKeyName(entity.name, ref.idField), ref.idField);
-  }
-  return map;
-}
-
-const FASTIFY_CODES: Record<string, string> = {
+const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
@@ -83,11 +73,10 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     requestIdHeader: 'x-request-id',
     // Errors of the router itself (malformed URL, parameter too long) get the API's error body.
     frameworkErrors: (err, req, reply) => {
-      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
       void sendError(
         reply,
         req,
-        new ApiError(status, 'bad_url', `The URL is not acceptable: ${err.message}`),
+        new ContractError({ code: 'bad_url', message: `The URL is not acceptable: ${err.message}` }),
       );
     },
   });
@@ -117,54 +106,53 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     closing = true;
   });
 
-  const fields = constraintFields(registry);
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    let apiError: ApiError | undefined;
-    if (err instanceof ApiError) apiError = err;
+    let known: ContractError | undefined;
+    if (err instanceof ContractError) known = err;
     else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      apiError = new ApiError(
-        415,
-        'unsupported_media_type',
-        `Unsupported content type ${req.headers['content-type'] ?? ''}; send application/json, text/json, application/xml or text/xml`,
-      );
+      known = new ContractError({
+        code: 'unsupported_media_type',
+        message: `Unsupported content type ${req.headers['content-type'] ?? ''}; send application/json, text/json, application/xml or text/xml`,
+      });
     } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      apiError = new ApiError(
-        413,
-        'body_too_large',
-        `The body is larger than the limit of ${config.bodyLimit} bytes`,
-      );
+      known = new ContractError({
+        code: 'body_too_large',
+        message: `The body is larger than the limit of ${config.bodyLimit} bytes`,
+      });
     } else if (err.code && FASTIFY_CODES[err.code]) {
-      apiError = new ApiError(err.statusCode ?? 400, FASTIFY_CODES[err.code]!, err.message);
-    } else apiError = fromDatabaseError(err, (c) => fields.get(c));
-    if (!apiError && err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      apiError = new ApiError(
-        err.statusCode,
-        err.statusCode === 400 ? 'bad_request' : 'client_error',
-        err.message,
-      );
+      known = new ContractError({ code: FASTIFY_CODES[err.code]!, message: err.message });
+    } else known = fromDatabaseError(err);
+    if (!known && err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      known = new ContractError({ code: 'bad_request', message: err.message });
     }
-    if (!apiError) {
+    if (!known) {
       req.log.error({ err }, 'request failed');
-      apiError = new ApiError(500, 'internal_error', 'An internal error occurred; it has been logged');
-    } else if (apiError.status >= 500) req.log.warn({ err }, apiError.message);
-    return sendError(reply, req, apiError);
+      known = new ContractError({
+        code: 'internal_error',
+        message: 'An internal error occurred; it has been logged',
+      });
+    } else if (statusOf(known.code) >= 500) req.log.warn({ err }, known.message);
+    return sendError(reply, req, known);
   });
   app.setNotFoundHandler((req, reply) =>
-    sendError(reply, req, new ApiError(404, 'not_found', `No route ${req.method} ${req.url.split('?')[0]}`)),
+    sendError(
+      reply,
+      req,
+      new ContractError({ code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` }),
+    ),
   );
 
+  const limits = { pageSize: config.pageSize, maxBatch: config.maxBatch };
   registerEntityRoutes(app, {
     db,
     registry,
     validator: createValidator(registry),
-    pageSize: config.pageSize,
-    maxBatch: config.maxBatch,
+    limits,
     idempotencyTtlMs: config.idempotencyTtlHours * 3_600_000,
-    fieldOfConstraint: (c) => fields.get(c),
   });
   registerSyncRoutes(app, db, registry);
-  await registerDocsRoutes(app, registry);
-  registerHelpRoutes(app, registry);
+  await registerDocsRoutes(app, registry, limits);
+  registerHelpRoutes(app, registry, limits);
 
   if (!options.db) app.addHook('onClose', () => db.close());
   for (const line of migrated) app.log.info({ migration: line }, 'schema migrated');
@@ -174,16 +162,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 function sendError(
   reply: Parameters<typeof sendText>[0],
   req: Parameters<typeof responseFormat>[0],
-  err: ApiError,
+  err: ContractError,
 ): ReturnType<typeof sendText> {
-  const body: ErrorBody = { status: err.status, code: err.code, message: err.message };
-  if (err.errors?.length) body.errors = err.errors;
-  Object.assign(body, err.extra);
-  for (const [name, value] of Object.entries(err.headers ?? {})) reply.header(name, value);
+  const body = errorBody(err);
+  for (const [name, value] of Object.entries(errorHeaders(err))) reply.header(name, value);
   const format = responseFormat(req);
   return sendText(
     reply,
-    err.status,
+    body.status,
     format,
     format === 'xml' ? toXml('error', body, true, 'error') : JSON.stringify(body),
   );

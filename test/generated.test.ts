@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
 import { rulesSchema } from '../src/domain/entity-rules.js';
-import { artefacts } from '../src/schema/artefacts.js';
+import { artefacts } from '../src/docs/artefacts.js';
 import { buildRegistry, registry } from '../src/schema/registry.js';
 import { defineEntity } from '../src/entities/define.js';
 

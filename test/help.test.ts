@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
-import { helpName, routeCatalog, type RouteDoc } from '../src/http/catalog.js';
-import { registerHelpRoutes } from '../src/http/help-routes.js';
-import { helpHref } from '../src/schema/help.js';
+import { helpName, routeCatalog, type RouteDoc } from '../src/contract/routes.js';
+import { helpHref } from '../src/docs/help.js';
 import { registry } from '../src/schema/registry.js';
 import { fromXml, parseXml, xmlItems } from '../src/schema/xml.js';
 import { createTenant, openTestDatabase, type Tenant, type TestDatabase } from './helpers.js';
@@ -19,8 +18,6 @@ let app: FastifyInstance;
 before(async () => {
   test = await openTestDatabase();
   app = await buildApp({ db: test.db, logger: false });
-  // Once buildApp registers the help routes itself, they are not registered twice.
-  if (!app.hasRoute({ method: 'GET', url: '/Help' })) registerHelpRoutes(app, registry);
   await app.ready();
 });
 after(async () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseFilter, parseOrderBy } from '../src/db/odata.js';
-import { ApiError } from '../src/http/errors.js';
+import { ContractError, ERRORS } from '../src/contract/errors.js';
 import { registry } from '../src/schema/registry.js';
 import { parseXml, xmlItems } from '../src/schema/xml.js';
 import { call, setup, type TestContext } from './helpers.js';
@@ -33,8 +33,8 @@ function rejects(
   code = 'invalid_filter',
 ) {
   assert.throws(parse, (err: unknown) => {
-    assert.ok(err instanceof ApiError, `${text}: ${String(err)}`);
-    assert.deepEqual([err.status, err.code], [400, code], text);
+    assert.ok(err instanceof ContractError, `${text}: ${String(err)}`);
+    assert.deepEqual([ERRORS[err.code].status, err.code], [400, code], text);
     if (message) assert.match(err.message, message);
     return true;
   });

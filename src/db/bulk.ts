@@ -49,14 +49,18 @@ function copyValue(entity: Entity, column: string, value: unknown): string {
  * Writes `rows` (all with exactly `columns`, distinct ids) and returns the outcome per id. Throws
  * the database error when the statement fails; the caller isolates the failing record.
  */
-export async function writeMany(
-  tx: Executor,
-  entity: Entity,
-  columns: readonly string[],
-  rows: readonly Row[],
-  mode: WriteMode,
-  returnRows: boolean,
-): Promise<Map<string, Written>> {
+export interface WriteManyInput {
+  entity: Entity;
+  /** The columns every row gives, in order. */
+  columns: readonly string[];
+  values: readonly Row[];
+  mode: WriteMode;
+  /** Return the stored rows, not only ids and statuses. */
+  returnRows: boolean;
+}
+
+export async function writeMany(tx: Executor, input: WriteManyInput): Promise<Map<string, Written>> {
+  const { entity, columns, values: rows, mode, returnRows } = input;
   const t = q(entity.name);
   const cols = columns.map(q).join(', ');
   const returning = `RETURNING ${returnRows ? `${selectList(entity)}, ` : 't.id, '}(t.xmax = 0) AS fs_inserted`;

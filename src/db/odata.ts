@@ -3,7 +3,7 @@
  * Supported: eq ne gt ge lt le, and, or, not, parentheses, contains/startswith/endswith, and
  * string, GUID, date, number, boolean and null literals. Anything else is a 400 naming the problem.
  */
-import { ApiError } from '../http/errors.js';
+import { ContractError } from '../contract/errors.js';
 import { isList, type Entity } from '../schema/registry.js';
 import { isDateTime } from '../schema/validate.js';
 import { q, sqlType } from '../schema/schema-model.js';
@@ -21,7 +21,7 @@ const MAX_DEPTH = 32;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OPS: Record<string, string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
 
-const bad = (message: string): ApiError => new ApiError(400, 'invalid_filter', message);
+const bad = (message: string): ContractError => new ContractError({ code: 'invalid_filter', message });
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -115,7 +115,7 @@ export function parseFilter(entity: Entity, text: string, firstParam = 1): SqlFr
     if (!token) throw bad(`$filter: a value is missing after ${field.name}`);
     if (token.kind === 'name' && token.text === 'null') return null;
     const sqlCast = sqlType(entity.spec.fields[field.name]!).replace(/\(.*\)/, '');
-    const wrong = (): ApiError =>
+    const wrong = (): ContractError =>
       bad(`$filter: the value given for ${field.name} is not a valid ${field.type}`);
     switch (field.type) {
       case 'string':
@@ -232,7 +232,10 @@ export function parseOrderBy(entity: Entity, text: string | undefined): string {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s+(asc|desc))?$/i.exec(part);
     const field = m ? entity.field(m[1]!) : undefined;
     if (!m || !field || isList(field) || field.computed) {
-      throw new ApiError(400, 'invalid_orderby', `$orderby: ${part} is not a field of ${entity.name}`);
+      throw new ContractError({
+        code: 'invalid_orderby',
+        message: `$orderby: ${part} is not a field of ${entity.name}`,
+      });
     }
     keys.push(`${q(m[1]!)} ${m[2]?.toLowerCase() === 'desc' ? 'DESC' : 'ASC'}`);
   }

@@ -3,13 +3,14 @@
  * with is_rejected to DispatchRejected (accepted wins when both are set), and date_proceeded is
  * set when the answer is first recorded.
  */
-import type { EntityRules } from './rules.js';
-import { existingRows } from './existing.js';
+import type { Rule } from './rules.js';
 import { statusIdSql } from './job-status.js';
 
-export const dispatchRules: EntityRules = {
+/** The time of the answer, set when it is first recorded. */
+const dateProceeded: Rule = {
+  name: 'date_proceeded',
   async beforeWrite(ctx, records) {
-    const existing = await existingRows(ctx.tx, ctx.entity, records);
+    const existing = await ctx.stored(records);
     const now = new Date().toISOString();
     for (const p of records) {
       const stored = existing.get(String(p.values['id']));
@@ -22,7 +23,11 @@ export const dispatchRules: EntityRules = {
       }
     }
   },
+};
 
+/** The job follows the answer: Planned when accepted, DispatchRejected when rejected. */
+const jobStatusFromAnswer: Rule = {
+  name: 'job_status_from_answer',
   async afterWrite(ctx, written) {
     const ids = written.filter((w) => w.status !== 'unchanged').map((w) => String(w.pending.values['id']));
     if (!ids.length) return;
@@ -37,3 +42,5 @@ export const dispatchRules: EntityRules = {
     );
   },
 };
+
+export const dispatchRules: readonly Rule[] = [dateProceeded, jobStatusFromAnswer];

@@ -3,17 +3,16 @@ import type { Executor } from '../db/database.js';
 import type { Row } from '../db/records.js';
 import { q } from '../schema/schema-model.js';
 import type { Entity } from '../schema/registry.js';
-import type { Pending } from './rules.js';
 
 export async function existingRows(
   tx: Executor,
   entity: Entity,
-  records: Pending[],
+  ids: readonly string[],
 ): Promise<Map<string, Row>> {
-  const ids = [...new Set(records.map((p) => String(p.values['id'])))];
+  const unique = [...new Set(ids)];
   const out = new Map<string, Row>();
-  if (!ids.length) return out;
-  const r = await tx.query(`SELECT * FROM ${q(entity.name)} WHERE id = ANY($1::uuid[])`, [ids]);
+  if (!unique.length) return out;
+  const r = await tx.query(`SELECT * FROM ${q(entity.name)} WHERE id = ANY($1::uuid[])`, [unique]);
   for (const row of r.rows) out.set(String(row['id']), row);
   return out;
 }

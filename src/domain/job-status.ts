@@ -17,17 +17,6 @@ export const JOB_STATUSES = [
   'Activated',
 ] as const;
 
-/** The codes `POST api/Jobs` accepts in `job_status_code`. */
-export const CREATE_STATUS_CODES: readonly string[] = [
-  'Canceled',
-  'ToBePlanned',
-  'Waiting',
-  'Pooling',
-  'Suggested',
-  'Activated',
-  'Open',
-];
-
 /** SQL giving the id of the tenant-wide status with this code (a sales organization's own comes second). */
 export const statusIdSql = (code: string): string =>
   `(SELECT id FROM job_status WHERE code = '${code}' ORDER BY sales_organization_id NULLS FIRST LIMIT 1)`;

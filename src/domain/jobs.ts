@@ -1,27 +1,14 @@
 /**
- * Work order rules: the status codes a new job may start with; the company copied from the
- * project; a Suggested job with a suggested user and start gets its job_planning entry.
+ * Work order rules: the company copied from the project; a Suggested job with a suggested user and
+ * start gets its job_planning entry; a deleted job leaves no planning behind. (The status codes a
+ * new job may start with are the `enum` of `job_status_code` in the registry.)
  */
-import type { EntityRules } from './rules.js';
-import { CREATE_STATUS_CODES } from './job-status.js';
+import type { Rule } from './rules.js';
 
-export const jobRules: EntityRules = {
+/** The job's company is its project's. */
+const companyFromProject: Rule = {
+  name: 'company_from_project',
   async beforeWrite(ctx, records) {
-    if (ctx.mode !== 'update') {
-      for (const p of records) {
-        // Only when the code is what gives the status (a given job_status_id wins).
-        const code = p.input['job_status_id'] ? undefined : p.input['job_status_code'];
-        if (typeof code === 'string' && code !== '' && !CREATE_STATUS_CODES.includes(code)) {
-          ctx.fail(p, 400, [
-            {
-              field: 'job_status_code',
-              code: 'enum',
-              message: `job_status_code must be one of ${CREATE_STATUS_CODES.join(', ')}`,
-            },
-          ]);
-        }
-      }
-    }
     const projects = [
       ...new Set(
         records
@@ -45,7 +32,11 @@ export const jobRules: EntityRules = {
       }
     }
   },
+};
 
+/** A Suggested job with a suggested user and start is planned for that user then. */
+const planningForSuggested: Rule = {
+  name: 'planning_for_suggested',
   async afterWrite(ctx, written) {
     const ids = written.filter((w) => w.status !== 'unchanged').map((w) => String(w.pending.values['id']));
     if (!ids.length) return;
@@ -62,3 +53,17 @@ export const jobRules: EntityRules = {
     );
   },
 };
+
+/** A deleted job is planned for nobody: its planning entries are deleted with it. */
+const planningRemovedWithJob: Rule = {
+  name: 'planning_removed_with_job',
+  async onDelete(ctx, ids) {
+    await ctx.tx.query(
+      `UPDATE job_planning SET sys_logical_delete = true
+       WHERE jobs_id = ANY($1::uuid[]) AND sys_logical_delete IS NOT TRUE`,
+      [ids],
+    );
+  },
+};
+
+export const jobRules: readonly Rule[] = [companyFromProject, planningForSuggested, planningRemovedWithJob];

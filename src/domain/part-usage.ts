@@ -7,8 +7,7 @@
 import type { Row } from '../db/records.js';
 import { BACKFILL_SETTING } from '../schema/schema-diff.js';
 import type { SchemaAddition } from '../schema/schema-model.js';
-import type { EntityRules } from './rules.js';
-import { existingRows } from './existing.js';
+import type { Pending, Rule, RuleContext } from './rules.js';
 
 export const SIGNED_MESSAGE = 'This part usage line is signed by the company and can no longer be changed';
 
@@ -45,44 +44,54 @@ END `,
   },
 };
 
-/** Fields the rules read; a record that gives them all needs nothing from the stored row. */
-const RULE_FIELDS = ['is_under_warranty', 'price', 'article_id', 'serial_number'];
+/** The values a rule sees: the stored row's, overridden by those sent (read only when needed). */
+async function effective(
+  ctx: RuleContext,
+  records: Pending[],
+  fields: readonly string[],
+): Promise<Map<Pending, Row>> {
+  const partial = records.filter((p) => fields.some((f) => !(f in p.values)));
+  const stored = partial.length ? await ctx.stored(partial) : new Map<string, Row>();
+  return new Map(records.map((p) => [p, { ...stored.get(String(p.values['id'])), ...p.values }]));
+}
 
-export const partUsageRules: EntityRules = {
+/** A part under warranty costs nothing: its discount is its price. */
+const warrantyDiscount: Rule = {
+  name: 'warranty_discount',
   async beforeWrite(ctx, records) {
-    // The stored rows only of records that leave a field the rules read to the stored value.
-    const partial = records.filter((p) => RULE_FIELDS.some((f) => !(f in p.values)));
-    const existing = partial.length
-      ? await existingRows(ctx.tx, ctx.entity, partial)
-      : new Map<string, Row>();
-    const effective = new Map(
-      records.map((p) => [p, { ...existing.get(String(p.values['id'])), ...p.values }]),
-    );
-    // Articles only of records without a serial number.
-    const articleIds = new Set<string>();
-    for (const values of effective.values()) {
-      if (values['article_id'] && !values['serial_number']) articleIds.add(String(values['article_id']));
-    }
-    const serialArticles = new Set<string>();
-    if (articleIds.size) {
-      const r = await ctx.tx.query<{ id: string }>(
-        'SELECT id FROM article WHERE id = ANY($1::uuid[]) AND use_serial',
-        [[...articleIds]],
-      );
-      for (const row of r.rows) serialArticles.add(row.id);
-    }
+    const values = await effective(ctx, records, ['is_under_warranty', 'price']);
     for (const p of records) {
-      const values = effective.get(p)!;
-      if (values['is_under_warranty'] === true) p.values['discount'] = values['price'] ?? null;
-      if (values['article_id'] && serialArticles.has(String(values['article_id']))) {
-        ctx.fail(p, 400, [
-          {
-            field: 'serial_number',
-            code: 'required',
-            message: 'serial_number is required: the article uses serial numbers',
-          },
-        ]);
-      }
+      const v = values.get(p)!;
+      if (v['is_under_warranty'] === true) p.values['discount'] = v['price'] ?? null;
     }
   },
 };
+
+/** An article with serial numbers needs the serial number of the part used. */
+const serialNumberRequired: Rule = {
+  name: 'serial_number_required',
+  async beforeWrite(ctx, records) {
+    const values = await effective(ctx, records, ['article_id', 'serial_number']);
+    // Articles only of records without a serial number.
+    const articleIds = new Set<string>();
+    for (const v of values.values())
+      if (v['article_id'] && !v['serial_number']) articleIds.add(String(v['article_id']));
+    if (!articleIds.size) return;
+    const r = await ctx.tx.query<{ id: string }>(
+      'SELECT id FROM article WHERE id = ANY($1::uuid[]) AND use_serial',
+      [[...articleIds]],
+    );
+    const serialArticles = new Set(r.rows.map((row) => row.id));
+    for (const p of records) {
+      const v = values.get(p)!;
+      if (v['serial_number'] || !serialArticles.has(String(v['article_id']))) continue;
+      const message = 'serial_number is required: the article uses serial numbers';
+      ctx.fail(p, {
+        code: 'validation_failed',
+        errors: [{ field: 'serial_number', code: 'required', message }],
+      });
+    }
+  },
+};
+
+export const partUsageRules: readonly Rule[] = [warrantyDiscount, serialNumberRequired];

@@ -5,8 +5,7 @@
  * total_lines kept exact by statement-level triggers.
  */
 import type { SchemaAddition } from '../schema/schema-model.js';
-import type { EntityRules } from './rules.js';
-import { existingRows } from './existing.js';
+import type { Rule } from './rules.js';
 
 const totalLines = `UPDATE purchase_order o SET total_lines = (SELECT count(*) FROM purchase_order_details d
       WHERE d.tenant_id = o.tenant_id AND d.purchase_order_id = o.id)`;
@@ -75,9 +74,11 @@ END `,
 
 const empty = (v: unknown): boolean => v === undefined || v === null || v === '';
 
-export const purchaseLineRules: EntityRules = {
+/** Code, name and description from the article when the line leaves them empty. */
+const fillFromArticle: Rule = {
+  name: 'fill_from_article',
   async beforeWrite(ctx, records) {
-    const existing = await existingRows(ctx.tx, ctx.entity, records);
+    const existing = await ctx.stored(records);
     const articleIds = [
       ...new Set(
         records
@@ -116,3 +117,5 @@ export const purchaseLineRules: EntityRules = {
     }
   },
 };
+
+export const purchaseLineRules: readonly Rule[] = [fillFromArticle];

@@ -1,111 +1,228 @@
 /**
- * The embedded-entity algorithm of the original service, applied to every reference of the
- * registry: an `<x>_id` is used as given; else the ERP key (`<x>_code` / `<x>_reference_back_office`
- * or the key inside a nested `<x>` object) is looked up; a nested object that matches nothing is
- * created, one that matches a record whose given properties differ updates it. Nested objects are
- * resolved the same way, recursively, inside the caller's transaction.
+ * The one resolver of references, for single writes, batches and nested records alike: the
+ * embedded-entity algorithm of the original service applied to every reference of the registry.
+ * An `<x>_id` is used as given (its existence checked with one query for the whole set); an ERP
+ * key (`<x>_code` / `<x>_reference_back_office`) is looked up with one query for the whole set;
+ * a nested `<x>` object is found by id or ERP key, updated when its given values differ, created
+ * when it matches nothing, its own references resolved the same way. Where one ERP key names
+ * several records, the record's sales organization chooses (its own, else the global one).
  */
-import type { Executor } from '../db/database.js';
-import { findById, findByKey, insertRow, updateRow, type Row } from '../db/records.js';
-import { ApiError, validationError } from '../http/errors.js';
+import { ContractError, isTransient, unresolved, validationError } from '../contract/errors.js';
+import { fromDatabaseError } from '../db/errors.js';
+import { findById, insertRow, updateRow, type Row } from '../db/records.js';
+import { q } from '../schema/schema-model.js';
 import type { Entity, Ref } from '../schema/registry.js';
 import { missingGroups, pickWritable, type FieldError } from '../schema/validate.js';
 import { differs } from './existing.js';
+import type { Pending, RuleContext } from './rules.js';
+import type { Executor } from '../db/database.js';
 
 const given = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 const MAX_DEPTH = 8;
 
-function unresolved(field: string, message: string): ApiError {
-  return new ApiError(422, 'unresolved_reference', message, [{ field, code: 'not_found', message }]);
+interface Match {
+  id: string;
+  org: string | null;
 }
 
-async function lookupKey(tx: Executor, ref: Ref, key: string, field: string): Promise<string> {
-  const rows = await findByKey(tx, ref.target, key);
-  if (rows.length === 0)
-    throw unresolved(field, `${field}: no ${ref.target.name} has ${ref.target.erpKey} '${key}'`);
-  if (rows.length > 1) {
-    throw unresolved(
-      field,
-      `${field}: several ${ref.target.name} records have ${ref.target.erpKey} '${key}'; give the id`,
-    );
+/** Every record of `target` with one of these ERP keys, by key. */
+async function matchesOf(
+  tx: Executor,
+  target: Entity,
+  keys: readonly string[],
+): Promise<Map<string, Match[]>> {
+  const erpKey = target.erpKey!;
+  const r = await tx.query<{ id: string; key: string; org: string | null }>(
+    `SELECT id, ${q(erpKey)} AS key, ${target.salesOrgScoped ? 'sales_organization_id' : 'NULL::uuid'} AS org
+     FROM ${q(target.name)} WHERE ${q(erpKey)} = ANY($1::text[])`,
+    [[...new Set(keys)]],
+  );
+  const byKey = new Map<string, Match[]>();
+  for (const row of r.rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
+  return byKey;
+}
+
+/** Of several records with one key: the one of the given sales organization, else the global one. */
+function choose(matches: readonly Match[], org: unknown): Match[] {
+  let out = [...matches];
+  if (out.length > 1 && given(org)) out = out.filter((m) => m.org === String(org) || m.org === null);
+  if (out.length > 1) out = out.filter((m) => m.org === null);
+  return out;
+}
+
+const notFound = (field: string, message: string) => ({
+  code: 'unresolved_reference' as const,
+  errors: [{ field, code: 'not_found' as const, message }],
+  message,
+});
+
+export interface ResolveOptions {
+  /** Check that given ids exist up front (a batch); else the foreign keys report them. */
+  checkIds: boolean;
+  /** Where the records stand in the request, for the field names of errors (`project.`). */
+  path?: string;
+  depth?: number;
+}
+
+/** Replaces, in each record's values, every reference given by ERP key or nested object by its id. */
+export async function resolveReferences(
+  ctx: RuleContext,
+  pending: Pending[],
+  options: ResolveOptions,
+): Promise<void> {
+  const at = (field: string): string => (options.path ? `${options.path}.${field}` : field);
+  for (const p of pending) p.values = { ...p.input };
+  const batchIds = new Set(pending.map((p) => String(p.input['id'] ?? '').toLowerCase()).filter(Boolean));
+  for (const ref of ctx.entity.refs) {
+    const keyField = ref.spec.key?.field;
+    const embedField = ref.spec.embed?.field;
+    const byKey: Array<{ p: Pending; key: string }> = [];
+    const byId: Array<{ p: Pending; id: string }> = [];
+    for (const p of pending) {
+      if (p.failed) continue;
+      const id = p.input[ref.idField];
+      const key = keyField ? p.input[keyField] : undefined;
+      const node = embedField ? p.input[embedField] : undefined;
+      if (keyField) delete p.values[keyField];
+      if (embedField) delete p.values[embedField];
+      if (given(id)) byId.push({ p, id: String(id) });
+      else if (keyField && given(key)) byKey.push({ p, key: String(key) });
+      else if (embedField && node && typeof node === 'object') {
+        await resolveNodeOf(ctx, p, ref, node as Row, at(embedField), options.depth ?? 0);
+      }
+    }
+    if (byKey.length) {
+      const found = await matchesOf(
+        ctx.tx,
+        ref.target,
+        byKey.map((i) => i.key),
+      );
+      const target = ref.target;
+      for (const { p, key } of byKey) {
+        const matches = choose(found.get(key) ?? [], p.values['sales_organization_id']);
+        const field = at(keyField!);
+        if (matches.length === 1) p.values[ref.idField] = matches[0]!.id;
+        else if (!matches.length)
+          ctx.fail(p, notFound(field, `${field}: no ${target.name} has ${target.erpKey} '${key}'`));
+        else
+          ctx.fail(
+            p,
+            notFound(
+              field,
+              `${field}: several ${target.name} records have ${target.erpKey} '${key}'; give the id`,
+            ),
+          );
+      }
+    }
+    if (byId.length && options.checkIds) await checkIds(ctx, ref, byId, batchIds, at);
   }
-  return String(rows[0]!['id']);
+}
+
+async function checkIds(
+  ctx: RuleContext,
+  ref: Ref,
+  items: Array<{ p: Pending; id: string }>,
+  batchIds: Set<string>,
+  at: (field: string) => string,
+): Promise<void> {
+  // A record of the batch may reference another record of the same batch.
+  const selfRef = ref.target === ctx.entity;
+  const inBatch = (id: string): boolean => selfRef && batchIds.has(id);
+  const ids = [...new Set(items.map((i) => i.id.toLowerCase()))].filter((id) => !inBatch(id));
+  if (!ids.length) return;
+  const r = await ctx.tx.query<{ id: string }>(
+    `SELECT id FROM ${q(ref.target.name)} WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  const found = new Set(r.rows.map((row) => row.id));
+  for (const { p, id } of items) {
+    if (found.has(id.toLowerCase()) || inBatch(id.toLowerCase())) continue;
+    ctx.fail(p, notFound(at(ref.idField), `${at(ref.idField)}: no ${ref.target.name} has id ${id}`));
+  }
+}
+
+/** A nested node of one record, under a savepoint: its failure fails the record, nothing else. */
+async function resolveNodeOf(ctx: RuleContext, p: Pending, ref: Ref, node: Row, path: string, depth: number) {
+  await ctx.tx.query('SAVEPOINT fs_embed');
+  try {
+    p.values[ref.idField] = await resolveNode(ctx, ref.target, node, path, depth);
+    await ctx.tx.query('RELEASE SAVEPOINT fs_embed');
+  } catch (err) {
+    await ctx.tx.query('ROLLBACK TO SAVEPOINT fs_embed');
+    const mapped = err instanceof ContractError ? err : fromDatabaseError(err);
+    if (!mapped || isTransient(mapped.code)) throw err;
+    const errors = mapped.errors ?? [{ field: path, code: mapped.code, message: mapped.message }];
+    ctx.fail(p, { code: mapped.code, errors, message: mapped.message });
+  }
 }
 
 const prefix = (path: string, errors: FieldError[]): FieldError[] =>
-  errors.map((e) => ({ ...e, field: path ? `${path}.${e.field}` : e.field }));
+  errors.map((e) => ({ ...e, field: e.field.startsWith(`${path}.`) ? e.field : `${path}.${e.field}` }));
 
-/** Resolves a nested embedded object to the id of an existing, updated or new record. */
-export async function resolveEmbedded(
-  tx: Executor,
+/** Resolves a nested object to the id of an existing, updated or new record of `target`. */
+async function resolveNode(
+  ctx: RuleContext,
   target: Entity,
   node: Row,
   path: string,
   depth: number,
 ): Promise<string> {
-  if (depth > MAX_DEPTH)
-    throw new ApiError(400, 'too_deep', `${path}: embedded entities are nested too deeply`);
-  const values = await resolveReferences(tx, target, node, path, depth + 1);
-  const writable = pickWritable(target, values);
+  if (depth > MAX_DEPTH) {
+    throw new ContractError({
+      code: 'too_deep',
+      message: `${path}: embedded entities are nested too deeply`,
+    });
+  }
+  // The node's own references, by the same resolver.
+  let failure:
+    { code: ContractError['code']; errors: FieldError[]; message?: string | undefined } | undefined;
+  const item: Pending = { index: 0, input: node, values: {}, failed: false };
+  const nodeCtx: RuleContext = {
+    ...ctx,
+    entity: target,
+    fail(p, f) {
+      if (p.failed) return;
+      p.failed = true;
+      failure = f;
+    },
+  };
+  await resolveReferences(nodeCtx, [item], { checkIds: false, path, depth: depth + 1 });
+  if (failure)
+    throw new ContractError({ ...failure, message: failure.message ?? failure.errors[0]?.message ?? path });
+  const writable = pickWritable(target, item.values);
   let existing: Row | undefined;
-  if (given(node['id'])) existing = await findById(tx, target, String(node['id']));
+  if (given(node['id'])) existing = await findById(ctx.tx, target, String(node['id']));
   else if (target.erpKey && given(node[target.erpKey])) {
-    const rows = await findByKey(tx, target, String(node[target.erpKey]));
-    if (rows.length > 1)
+    const key = String(node[target.erpKey]);
+    const matches = choose(
+      (await matchesOf(ctx.tx, target, [key])).get(key) ?? [],
+      writable['sales_organization_id'],
+    );
+    if (matches.length > 1)
       throw unresolved(path, `${path}: several ${target.name} records have this ${target.erpKey}`);
-    existing = rows[0];
+    if (matches[0]) existing = await findById(ctx.tx, target, matches[0].id);
   }
   if (existing) {
     const id = String(existing['id']);
     const { id: _ignored, ...changes } = writable;
-    if (differs(existing, changes)) await updateRow(tx, target, id, changes);
+    if (differs(existing, changes)) await updateRow(ctx.tx, target, id, changes);
     return id;
   }
-  const missing = [
+  const missing: FieldError[] = [
     ...target.writable
       .filter((name) => {
         const field = target.spec.fields[name]!;
         return field.type !== 'list' && field.required && !given(writable[name]);
       })
-      .map((name) => ({ field: name, code: 'required', message: `${name} is required` })),
+      .map((name) => ({ field: name, code: 'required' as const, message: `${name} is required` })),
     ...missingGroups(target, node),
   ];
   if (missing.length) throw validationError(prefix(path, missing));
-  return String((await insertConcurrently(tx, target, writable))['id']);
+  return String((await insertConcurrently(ctx.tx, target, writable))['id']);
 }
 
 /**
- * Returns `body` with every reference given by ERP key or nested object replaced by its `<x>_id`.
- * The key and nested fields themselves are removed.
- */
-async function resolveReferences(
-  tx: Executor,
-  entity: Entity,
-  body: Row,
-  path = '',
-  depth = 0,
-): Promise<Row> {
-  const out: Row = { ...body };
-  for (const ref of entity.refs) {
-    const keyField = ref.spec.key?.field;
-    const embedField = ref.spec.embed?.field;
-    const key = keyField ? body[keyField] : undefined;
-    const node = embedField ? body[embedField] : undefined;
-    if (keyField) delete out[keyField];
-    if (embedField) delete out[embedField];
-    if (given(body[ref.idField])) continue;
-    const at = (field: string): string => (path ? `${path}.${field}` : field);
-    if (keyField && given(key)) {
-      out[ref.idField] = await lookupKey(tx, ref, String(key), at(keyField));
-    } else if (embedField && node && typeof node === 'object') {
-      out[ref.idField] = await resolveEmbedded(tx, ref.target, node as Row, at(embedField), depth);
-    }
-  }
-  return out;
-}
-
-/**
- * Inserts an embedded record; when a concurrent request created the same ERP key first (unique
+ * Inserts a nested record; when a concurrent request created the same ERP key first (unique
  * violation), uses that record instead of failing.
  */
 async function insertConcurrently(tx: Executor, target: Entity, values: Row): Promise<Row> {
@@ -119,7 +236,11 @@ async function insertConcurrently(tx: Executor, target: Entity, values: Row): Pr
   } catch (err) {
     await tx.query('ROLLBACK TO SAVEPOINT fs_embed_insert');
     if ((err as { code?: string }).code !== '23505') throw err;
-    const [winner] = await findByKey(tx, target, String(key));
+    const matches = choose(
+      (await matchesOf(tx, target, [String(key)])).get(String(key)) ?? [],
+      values['sales_organization_id'],
+    );
+    const winner = matches.length === 1 ? await findById(tx, target, matches[0]!.id) : undefined;
     if (!winner) throw err;
     const { id: _id, ...changes } = values;
     if (differs(winner, changes)) await updateRow(tx, target, String(winner['id']), changes);

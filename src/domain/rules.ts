@@ -1,8 +1,11 @@
 /**
- * The business rules hook into the one save pipeline (`save.ts`) per entity. Hooks work on the
- * whole set of records of a request at once (one query for all of them, not one per record), so a
- * single Save and a 10,000-record SaveMultiple obey the same rules at the same cost per record.
+ * The business rules hook into the one save pipeline (`save.ts`) and the delete path
+ * (`delete.ts`). Each entity has a list of named rules, each doing one thing at one moment (before
+ * the write, after it, on delete); adding a rule adds an entry to the list. Rules work on the whole
+ * set of records of a request at once (one query for all of them, not one per record), so a single
+ * Save and a 10,000-record SaveMultiple obey the same rules at the same cost per record.
  */
+import type { ErrorCode } from '../contract/errors.js';
 import type { Executor } from '../db/database.js';
 import type { Row } from '../db/records.js';
 import type { Entity } from '../schema/registry.js';
@@ -20,12 +23,21 @@ export interface Pending {
   failed: boolean;
 }
 
+/** Why a record is refused: a code of the error table, the fields at fault, a message. */
+export interface Failure {
+  code: ErrorCode;
+  errors: FieldError[];
+  message?: string | undefined;
+}
+
 export interface RuleContext {
   readonly tx: Executor;
   readonly entity: Entity;
   readonly mode: SaveMode;
-  /** Marks a record failed; `status` is what a single-record route answers (400, 409, 422). */
-  fail(pending: Pending, status: number, errors: FieldError[], code?: string, message?: string): void;
+  /** Marks a record failed (the first failure of a record is the one reported). */
+  fail(pending: Pending, failure: Failure): void;
+  /** The stored rows of these records (by id), read once per request however many rules ask. */
+  stored(records: readonly Pending[]): Promise<Map<string, Row>>;
 }
 
 export interface WrittenRecord {
@@ -33,9 +45,23 @@ export interface WrittenRecord {
   readonly status: 'created' | 'updated' | 'unchanged';
 }
 
-export interface EntityRules {
-  /** Checks and derived values, before anything of these records is written. */
-  beforeWrite?(ctx: RuleContext, records: Pending[]): Promise<void>;
-  /** Consequences in other entities, in the same transaction, after the records are written. */
-  afterWrite?(ctx: RuleContext, records: WrittenRecord[]): Promise<void>;
+export interface DeleteContext {
+  readonly tx: Executor;
+  readonly entity: Entity;
 }
+
+/** One named rule; it has exactly one of the three moments. */
+export type Rule = { readonly name: string } & (
+  | {
+      /** Checks and derived values, before anything of these records is written. */
+      beforeWrite(ctx: RuleContext, records: Pending[]): Promise<void>;
+    }
+  | {
+      /** Consequences in other entities, in the same transaction, after the records are written. */
+      afterWrite(ctx: RuleContext, records: WrittenRecord[]): Promise<void>;
+    }
+  | {
+      /** Consequences of deleting these records (by id), in the same transaction. */
+      onDelete(ctx: DeleteContext, ids: string[]): Promise<void>;
+    }
+);

@@ -6,41 +6,25 @@
  * bulk path is kept for every record that is fine.
  */
 import { randomUUID } from 'node:crypto';
+import { ContractError, isTransient } from '../contract/errors.js';
+import type { RecordResult } from '../contract/results.js';
 import type { Executor } from '../db/database.js';
 import { writeMany, type Written } from '../db/bulk.js';
+import { fromDatabaseError } from '../db/errors.js';
 import { findById, selectList, updateRow, type Row } from '../db/records.js';
-import { ApiError, fromDatabaseError } from '../http/errors.js';
 import { q } from '../schema/schema-model.js';
 import { VERSION_FIELD, type Entity } from '../schema/registry.js';
-import { jsonValue, toRecord, type ApiRecord } from '../schema/serialize.js';
-import { pickWritable, type FieldError, type Validator } from '../schema/validate.js';
-import { resolveBatchReferences } from './batch-references.js';
+import { jsonValue, toRecord } from '../schema/serialize.js';
+import { pickWritable, type Validator } from '../schema/validate.js';
 import { rulesOf } from './entity-rules.js';
-import type { Pending, RuleContext, SaveMode, WrittenRecord } from './rules.js';
-
-export interface RecordResult {
-  index: number;
-  id: string | null;
-  success: boolean;
-  status: 'created' | 'updated' | 'unchanged' | 'failed' | 'conflict';
-  errors?: FieldError[];
-  /** On a version conflict: the stored record the client's version no longer matches (null: gone). */
-  current?: ApiRecord | null;
-  /** Set on an earlier record of the batch whose id a later record of the batch also has. */
-  superseded_by?: number;
-}
-
-export interface Refusal {
-  /** The HTTP status a single-record route answers. */
-  status: number;
-  code?: string | undefined;
-  message?: string | undefined;
-}
+import { existingRows } from './existing.js';
+import { resolveReferences } from './references.js';
+import type { Failure, Pending, RuleContext, SaveMode, WrittenRecord } from './rules.js';
 
 export interface SaveOutcome {
   results: RecordResult[];
   /** Why each failed record was refused, by index. */
-  refusals: Map<number, Refusal>;
+  failures: Map<number, Failure>;
   /** Stored rows by index, when asked for. */
   rows: Map<number, Row>;
 }
@@ -50,8 +34,6 @@ export interface SaveOptions {
   validator: Validator;
   /** Return the stored rows (single-record routes); a batch only needs ids and statuses. */
   returnRows: boolean;
-  /** Map a database error to its field (constraint name → field). */
-  fieldOfConstraint: (constraint: string) => string | undefined;
   /**
    * One record whose failure fails the request: no savepoints and no existence pre-checks (the
    * foreign keys report a missing reference; the request's transaction is rolled back).
@@ -88,17 +70,32 @@ export async function saveRecords(
       status: 'failed',
     };
   });
-  const refusals = new Map<number, Refusal>();
+  const failures = new Map<number, Failure>();
   const rows = new Map<number, Row>();
+  const stored = new Map<string, Row | undefined>();
   const ctx: RuleContext = {
     tx,
     entity,
     mode: options.mode,
-    fail(pending, status, errors, code, message) {
+    fail(pending, failure) {
       if (pending.failed) return;
       pending.failed = true;
-      results[pending.index]!.errors = errors;
-      refusals.set(pending.index, { status, code, message });
+      results[pending.index]!.errors = failure.errors;
+      failures.set(pending.index, failure);
+    },
+    async stored(records) {
+      const ids = records.map((p) => String(p.values['id']));
+      const missing = ids.filter((id) => !stored.has(id));
+      if (missing.length) {
+        const found = await existingRows(tx, entity, missing);
+        for (const id of missing) stored.set(id, found.get(id));
+      }
+      const out = new Map<string, Row>();
+      for (const id of ids) {
+        const row = stored.get(id);
+        if (row) out.set(id, row);
+      }
+      return out;
     },
   };
 
@@ -115,7 +112,7 @@ export async function saveRecords(
       });
     }
     const item: Pending = { index, input: body as Row, values: {}, failed: false };
-    if (errors.length) ctx.fail(item, 400, errors);
+    if (errors.length) ctx.fail(item, { code: 'validation_failed', errors });
     else pending.push(item);
   });
 
@@ -130,8 +127,8 @@ export async function saveRecords(
       if (result.success) await tx.query('RELEASE SAVEPOINT fs_record');
       else await tx.query('ROLLBACK TO SAVEPOINT fs_record');
       Object.assign(results[p.index]!, { ...result, index: p.index });
-      const refusal = one.refusals.get(0);
-      if (refusal) refusals.set(p.index, refusal);
+      const failure = one.failures.get(0);
+      if (failure) failures.set(p.index, failure);
       const row = one.rows.get(0);
       if (row) rows.set(p.index, row);
     }
@@ -139,7 +136,7 @@ export async function saveRecords(
   }
 
   // 2. References (ERP keys, nested objects, existence of given ids), for all records at once.
-  await resolveBatchReferences(ctx, pending, options.fieldOfConstraint, !options.single);
+  await resolveReferences(ctx, pending, { checkIds: !options.single });
   pending = pending.filter((p) => !p.failed);
   for (const p of pending) {
     p.values = pickWritable(entity, p.values);
@@ -147,10 +144,13 @@ export async function saveRecords(
     results[p.index]!.id = String(p.values['id']);
   }
 
-  // 3. Entity rules.
+  // 3. Entity rules, in their order; a record failed by one is not seen by the next.
   const rules = rulesOf(entity.name);
-  if (rules.beforeWrite && pending.length) await rules.beforeWrite(ctx, pending);
-  pending = pending.filter((p) => !p.failed);
+  for (const rule of rules) {
+    if (!('beforeWrite' in rule) || !pending.length) continue;
+    await rule.beforeWrite(ctx, pending);
+    pending = pending.filter((p) => !p.failed);
+  }
 
   // 4. Duplicate ids: the later record wins; earlier ones are reported as superseded.
   const last = new Map<string, Pending>();
@@ -185,7 +185,7 @@ export async function saveRecords(
   }
 
   // 7. Consequences in other entities.
-  if (rules.afterWrite && written.length) await rules.afterWrite(ctx, written);
+  for (const rule of rules) if ('afterWrite' in rule && written.length) await rule.afterWrite(ctx, written);
   if (options.returnRows) {
     for (const w of written) {
       // An unchanged row is not returned by the write.
@@ -194,7 +194,7 @@ export async function saveRecords(
       if (row) rows.set(w.pending.index, row);
     }
   }
-  return { results, refusals, rows };
+  return { results, failures, rows };
 }
 
 /**
@@ -217,11 +217,11 @@ async function writeIsolated(
     return out;
   } catch (err) {
     await ctx.tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
-    const mapped = err instanceof ApiError ? err : fromDatabaseError(err, options.fieldOfConstraint);
-    if (!mapped || mapped.status >= 500) throw err;
+    const mapped = err instanceof ContractError ? err : fromDatabaseError(err);
+    if (!mapped || isTransient(mapped.code)) throw err;
     if (group.length === 1) {
       const errors = mapped.errors ?? [{ field: '(record)', code: mapped.code, message: mapped.message }];
-      ctx.fail(group[0]!, mapped.status, errors, mapped.code, mapped.message);
+      ctx.fail(group[0]!, { code: mapped.code, errors, message: mapped.message });
       return new Map();
     }
     const half = Math.ceil(group.length / 2);
@@ -242,16 +242,22 @@ async function writeGroup(
       const id = String(p.values['id']);
       const row = await updateRow(ctx.tx, ctx.entity, id, p.values);
       if (row) out.set(p, { status: 'updated', row });
-      else
-        ctx.fail(p, 404, [
-          { field: 'id', code: 'not_found', message: `${ctx.entity.name} ${id} was not found` },
-        ]);
+      else {
+        const message = `${ctx.entity.name} ${id} was not found`;
+        ctx.fail(p, { code: 'not_found', errors: [{ field: 'id', code: 'not_found', message }], message });
+      }
     }
     return out;
   }
   const columns = Object.keys(group[0]!.values);
   const values = group.map((p) => p.values);
-  const byId = await writeMany(ctx.tx, ctx.entity, columns, values, options.mode, options.returnRows);
+  const byId = await writeMany(ctx.tx, {
+    entity: ctx.entity,
+    columns,
+    values,
+    mode: options.mode,
+    returnRows: options.returnRows,
+  });
   for (const p of group) out.set(p, byId.get(String(p.values['id']))!);
   return out;
 }
@@ -284,13 +290,11 @@ async function checkVersions(
     const message = row
       ? `The record was changed since version ${version} (now ${String(row[VERSION_FIELD])}): read it again and reapply the change`
       : `The record no longer exists (version ${version} was given)`;
-    ctx.fail(
-      p,
-      409,
-      [{ field: VERSION_FIELD, code: 'version_conflict', message }],
-      'version_conflict',
+    ctx.fail(p, {
+      code: 'version_conflict',
+      errors: [{ field: VERSION_FIELD, code: 'version_conflict', message }],
       message,
-    );
+    });
     // The copy as a JSON value: decimals as numbers in the bodies built with JSON.stringify.
     const current = row ? jsonValue(ctx.entity, toRecord(ctx.entity, row)) : null;
     Object.assign(results[p.index]!, { status: 'conflict', current });

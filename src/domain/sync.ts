@@ -8,7 +8,7 @@
  */
 import type { Executor } from '../db/database.js';
 import { selectList, type Row } from '../db/records.js';
-import { ApiError } from '../http/errors.js';
+import { ContractError } from '../contract/errors.js';
 import { q } from '../schema/schema-model.js';
 import { VERSION_FIELD, type Entity } from '../schema/registry.js';
 import { toRecord, type ApiRecord } from '../schema/serialize.js';
@@ -47,7 +47,11 @@ export function encodeCursor(c: Cursor): string {
 export function decodeCursor(text: string | undefined): Cursor {
   if (!text || text === '0') return START;
   const m = /^1\.(\d{1,20})\.(\d{1,18})\.(\d{1,15})$/.exec(Buffer.from(text, 'base64url').toString('utf8'));
-  if (!m) throw new ApiError(400, 'invalid_cursor', 'since is not a cursor given by this server');
+  if (!m)
+    throw new ContractError({
+      code: 'invalid_cursor',
+      message: 'since is not a cursor given by this server',
+    });
   return { txid: m[1]!, version: Number(m[2]), issuedAt: Number(m[3]) };
 }
 
@@ -73,12 +77,12 @@ async function checkNotExpired(tx: Executor, cursor: Cursor): Promise<number> {
   );
   const row = r.rows[0]!;
   if (cursor !== START && row.expired) {
-    throw new ApiError(
-      410,
-      'cursor_expired',
-      'This cursor is older than the retention of deletions: resynchronise from scratch (pull without since, ' +
+    throw new ContractError({
+      code: 'cursor_expired',
+      message:
+        'This cursor is older than the retention of deletions: resynchronise from scratch (pull without since, ' +
         'replace the local data with what it returns)',
-    );
+    });
   }
   return Number(row.now);
 }

@@ -20,12 +20,25 @@ export type SystemRole =
   /** Version of the row: a new number on every write (optimistic concurrency, sync order). */
   | 'version';
 
+/** A closed list of values. */
+export interface EnumSpec {
+  readonly values: readonly string[];
+  /** The list binds when a record is created only (a later update may give other values). */
+  readonly onCreateOnly?: boolean;
+}
+
 /** How a foreign key may be given besides its `<x>_id` column. */
 export interface RefSpec {
   /** Target entity (its table name). Must be in the registry. */
   readonly entity: string;
   /** Input field carrying the target's ERP key (`code` or `reference_back_office`). */
-  readonly key?: { readonly field: string; readonly description?: string; readonly example?: string };
+  readonly key?: {
+    readonly field: string;
+    readonly description?: string;
+    readonly example?: string;
+    /** The closed list of keys this field accepts. */
+    readonly enum?: EnumSpec;
+  };
   /** Input field carrying the target as a nested object (embedded entity). */
   readonly embed?: { readonly field: string; readonly description?: string };
   /** "Optionally required": the id, the key or the embedded object must be provided. */
@@ -41,6 +54,8 @@ export interface ScalarField {
   readonly maxLength?: number;
   /** Regular expression the value must match (for decimals: their plain text form). */
   readonly pattern?: string;
+  /** The closed list of values the field accepts. */
+  readonly enum?: EnumSpec;
   /** Inclusive numeric range. */
   readonly minimum?: number;
   readonly maximum?: number;

@@ -78,6 +78,11 @@ export const jobs = defineEntity({
           description:
             'Foreign key of job status using code. Use "Canceled,ToBePlanned, Waiting, Pooling, Suggested, Activated or Open" If Status=Suggested AND suggested_user filled AND suggested_date_start filled THEN a job_planning will be added',
           example: 'Open',
+          // The statuses a job may start with; later changes move it through the workflow.
+          enum: {
+            values: ['Canceled', 'ToBePlanned', 'Waiting', 'Pooling', 'Suggested', 'Activated', 'Open'],
+            onCreateOnly: true,
+          },
         },
         optionallyRequired: true,
       },

@@ -6,7 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.js';
 import { sha256, verifyBasic, verifyToken, type Principal } from '../auth/credentials.js';
-import { ApiError } from './errors.js';
+import { ContractError } from './errors.js';
 
 const CACHE_MS = 60_000;
 const CACHE_MAX = 10_000;
@@ -17,11 +17,8 @@ declare module 'fastify' {
   }
 }
 
-export function unauthorized(message: string): ApiError {
-  return new ApiError(401, 'unauthorized', message, undefined, {
-    'www-authenticate': 'Basic realm="api", charset="UTF-8", Bearer',
-  });
-}
+export const unauthorized = (message: string): ContractError =>
+  new ContractError({ code: 'unauthorized', message });
 
 const FAILURE_WINDOW_MS = 15 * 60_000;
 const MAX_HEADER = 4096;
@@ -57,15 +54,11 @@ export function createAuthenticator(
     const failed = failures.get(who);
     const now = Date.now();
     if (failed && failed.until > now && failed.count >= failureLimit) {
-      throw new ApiError(
-        429,
-        'too_many_failures',
-        'Too many failed logins: wait before trying again',
-        undefined,
-        {
-          'retry-after': String(Math.ceil((failed.until - now) / 1000)),
-        },
-      );
+      throw new ContractError({
+        code: 'too_many_failures',
+        message: 'Too many failed logins: wait before trying again',
+        retryAfter: Math.ceil((failed.until - now) / 1000),
+      });
     }
     let principal: Principal | undefined;
     if (scheme === 'basic') principal = await verifyBasic(db, Buffer.from(value, 'base64').toString('utf8'));

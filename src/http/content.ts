@@ -3,8 +3,8 @@
  * `text/xml`) in and out. XML bodies are parsed here and converted per entity by the route.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseXml, type XmlNode } from '../schema/xml.js';
-import { ApiError } from './errors.js';
+import { parseXml, XmlRefused, type XmlNode } from '../schema/xml.js';
+import { ContractError } from './errors.js';
 
 export type Format = 'json' | 'xml';
 
@@ -27,7 +27,9 @@ export function registerParsers(app: FastifyInstance): void {
       const { root, node } = parseXml(body as string);
       done(null, new XmlBody(root, node));
     } catch (err) {
-      done(err as Error, undefined);
+      if (!(err instanceof XmlRefused)) return done(err as Error, undefined);
+      const code = err.reason === 'doctype' ? 'xml_doctype_forbidden' : 'malformed_xml';
+      done(new ContractError({ code, message: err.message }), undefined);
     }
   });
 }
@@ -69,7 +71,8 @@ export function sendText(reply: FastifyReply, status: number, format: Format, te
 export function queryOf(req: FastifyRequest): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(req.query as Record<string, unknown>)) {
-    if (Array.isArray(value)) throw new ApiError(400, 'invalid_query', `${name} is given more than once`);
+    if (Array.isArray(value))
+      throw new ContractError({ code: 'invalid_query', message: `${name} is given more than once` });
     out[name] = value === undefined ? undefined : String(value);
   }
   return out;

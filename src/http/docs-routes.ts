@@ -6,7 +6,8 @@ import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { openApiDocument } from '../schema/openapi.js';
+import type { RouteLimits } from '../contract/routes.js';
+import { openApiDocument } from '../docs/openapi.js';
 import type { Registry } from '../schema/registry.js';
 
 const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -37,8 +38,12 @@ const DOCS_INIT = `window.ui = SwaggerUIBundle({
   validatorUrl: null,
 });`;
 
-export async function registerDocsRoutes(app: FastifyInstance, registry: Registry): Promise<void> {
-  const document = JSON.stringify(openApiDocument(registry));
+export async function registerDocsRoutes(
+  app: FastifyInstance,
+  registry: Registry,
+  limits: RouteLimits,
+): Promise<void> {
+  const document = JSON.stringify(openApiDocument(registry, limits));
   app.get('/openapi.json', async (_req, reply) =>
     reply.type('application/json; charset=utf-8').send(document),
   );

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Executor } from '../db/database.js';
 import { XmlBody } from './content.js';
-import { ApiError } from './errors.js';
+import { ContractError } from './errors.js';
 
 export interface StoredResponse {
   status: number;
@@ -34,11 +34,10 @@ export function idempotencyKey(req: FastifyRequest): string | undefined {
   if (key === undefined) return undefined;
   const text = Array.isArray(key) ? key[0]! : key;
   if (text.length === 0 || text.length > MAX_KEY) {
-    throw new ApiError(
-      400,
-      'invalid_idempotency_key',
-      `Idempotency-Key must have 1 to ${MAX_KEY} characters`,
-    );
+    throw new ContractError({
+      code: 'invalid_idempotency_key',
+      message: `Idempotency-Key must have 1 to ${MAX_KEY} characters`,
+    });
   }
   return text;
 }
@@ -67,13 +66,15 @@ export async function withIdempotency(
     }>('SELECT request_hash, status, content_type, headers, body FROM idempotency_key WHERE key = $1', [key]);
     const row = stored.rows[0];
     if (!row)
-      throw new ApiError(409, 'idempotency_retry', 'The first request with this key is still running: retry');
+      throw new ContractError({
+        code: 'idempotency_retry',
+        message: 'The first request with this key is still running: retry',
+      });
     if (row.request_hash !== hash) {
-      throw new ApiError(
-        422,
-        'idempotency_key_reused',
-        'This Idempotency-Key was used with another request body',
-      );
+      throw new ContractError({
+        code: 'idempotency_key_reused',
+        message: 'This Idempotency-Key was used with another request body',
+      });
     }
     const headers = row.headers ? (JSON.parse(row.headers) as Record<string, string>) : {};
     return { status: row.status, contentType: row.content_type, body: row.body, headers, replayed: true };

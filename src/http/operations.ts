@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry as Metrics, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../db/database.js';
 import { schemaProblems } from '../db/migrate.js';
-import { ApiError } from './errors.js';
+import { ContractError } from './errors.js';
 
 export interface OperationsOptions {
   maxInFlight: number;
@@ -70,15 +70,11 @@ export async function registerOperations(
   // Bounded work: past maxInFlight requests, answer 503 at once rather than queue.
   app.addHook('onRequest', async (req, reply) => {
     if (inFlight >= options.maxInFlight) {
-      throw new ApiError(
-        503,
-        'overloaded',
-        'The server is at its limit of requests in flight, retry shortly',
-        undefined,
-        {
-          'retry-after': '1',
-        },
-      );
+      throw new ContractError({
+        code: 'overloaded',
+        message: 'The server is at its limit of requests in flight, retry shortly',
+        retryAfter: 1,
+      });
     }
     inFlight++;
     let done = false;
@@ -104,15 +100,11 @@ export async function registerOperations(
       keyGenerator: (req) => (req.principal ? `${req.principal.domain}|${req.principal.username}` : req.ip),
       allowList: (req) => !req.principal,
       errorResponseBuilder: (_req, context) =>
-        new ApiError(
-          429,
-          'rate_limited',
-          `More than ${context.max} requests per minute for these credentials`,
-          undefined,
-          {
-            'retry-after': String(Math.ceil(context.ttl / 1000)),
-          },
-        ),
+        new ContractError({
+          code: 'rate_limited',
+          message: `More than ${context.max} requests per minute for these credentials`,
+          retryAfter: Math.ceil(context.ttl / 1000),
+        }),
     });
   }
 

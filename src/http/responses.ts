@@ -1,10 +1,10 @@
 /** Response bodies of the entity routes: records, lists and batch results, in JSON or XML. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Row } from '../db/records.js';
-import type { RecordResult } from '../domain/save.js';
+import { resultsJson, resultsXml, type RecordResult } from '../contract/results.js';
 import { VERSION_FIELD, type Entity } from '../schema/registry.js';
 import { listXml, recordJson, recordXml, toRecord, type ApiRecord } from '../schema/serialize.js';
-import { toXml, XSI } from '../schema/xml.js';
+import { toXml } from '../schema/xml.js';
 import { mediaTypeFor, responseFormat, type Format } from './content.js';
 import type { StoredResponse } from './idempotency.js';
 
@@ -68,32 +68,13 @@ export function listResponse(
   );
 }
 
-export function resultJson(r: RecordResult): Record<string, unknown> {
-  const out: Record<string, unknown> = { index: r.index, id: r.id, success: r.success, status: r.status };
-  if (r.errors?.length) out['errors'] = r.errors;
-  if (r.superseded_by !== undefined) out['superseded_by'] = r.superseded_by;
-  if (r.current !== undefined) out['current'] = r.current;
-  return out;
-}
-
 export function resultsResponse(
   req: FastifyRequest,
   entity: Entity,
   results: RecordResult[],
 ): StoredResponse {
   const format = responseFormat(req);
-  if (format === 'json') return text(req, 200, format, JSON.stringify(results.map(resultJson)));
-  const items = results.map((r) => {
-    const { errors, current, ...plain } = resultJson(r);
-    const inner = toXml('SaveResult', plain).replace(/<\/SaveResult>$/, '');
-    const errorXml = ((errors as RecordResult['errors']) ?? []).map((e) => toXml('error', e)).join('');
-    const currentXml =
-      current === undefined
-        ? ''
-        : `<current>${current ? recordXml(entity, current as ApiRecord, false) : ''}</current>`;
-    return `${inner}${currentXml}<errors>${errorXml}</errors></SaveResult>`;
-  });
-  return text(req, 200, format, `<ArrayOfSaveResult xmlns:i="${XSI}">${items.join('')}</ArrayOfSaveResult>`);
+  return text(req, 200, format, format === 'json' ? resultsJson(results) : resultsXml(entity, results));
 }
 
 export function send(reply: FastifyReply, response: StoredResponse): FastifyReply {

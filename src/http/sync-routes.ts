@@ -6,10 +6,8 @@ import type { Entity, Registry } from '../schema/registry.js';
 import { recordJson, recordXml } from '../schema/serialize.js';
 import { escapeXml, XSI } from '../schema/xml.js';
 import { queryOf, responseFormat, sendText } from './content.js';
-import { ApiError } from './errors.js';
-
-export const SYNC_PAGE_DEFAULT = 500;
-export const SYNC_PAGE_MAX = 5000;
+import { SYNC_PAGE_DEFAULT, SYNC_PAGE_MAX, SYNC_PATH } from '../contract/routes.js';
+import { ContractError } from './errors.js';
 
 function selected(registry: Registry, list: string | undefined): Entity[] {
   if (!list) return [...registry.entities];
@@ -17,7 +15,8 @@ function selected(registry: Registry, list: string | undefined): Entity[] {
     const trimmed = name.trim();
     const entity =
       registry.byRoute(trimmed) ?? registry.entities.find((e) => e.name === trimmed.toLowerCase());
-    if (!entity) throw new ApiError(400, 'invalid_query', `entities: ${trimmed} is not an entity`);
+    if (!entity)
+      throw new ContractError({ code: 'invalid_query', message: `entities: ${trimmed} is not an entity` });
     return entity;
   });
 }
@@ -48,13 +47,16 @@ function pageXml(registry: Registry, page: ChangePage): string {
 }
 
 export function registerSyncRoutes(app: FastifyInstance, db: Database, registry: Registry): void {
-  app.get('/api/Sync/Changes', async (req, reply) => {
+  app.get(`/${SYNC_PATH}`, async (req, reply) => {
     const query = queryOf(req);
     const cursor = decodeCursor(query['since']);
     const entities = selected(registry, query['entities']);
     const raw = query['limit'];
     if (raw !== undefined && !/^\d{1,6}$/.test(raw)) {
-      throw new ApiError(400, 'invalid_query', `limit must be a whole number from 1 to ${SYNC_PAGE_MAX}`);
+      throw new ContractError({
+        code: 'invalid_query',
+        message: `limit must be a whole number from 1 to ${SYNC_PAGE_MAX}`,
+      });
     }
     const limit = Math.min(Math.max(Number(raw ?? SYNC_PAGE_DEFAULT), 1), SYNC_PAGE_MAX);
     const page = await db.withTenant(

@@ -3,7 +3,7 @@
  * embedded entity: every field optional) and `read` (responses). Ajv validates JSON and XML input
  * with the same schemas; OpenAPI reuses them.
  */
-import type { FieldSpec, ScalarField, ScalarType } from '../entities/define.js';
+import type { EnumSpec, FieldSpec, ScalarField, ScalarType } from '../entities/define.js';
 import { isList, type Entity, type Registry } from './registry.js';
 
 export type SchemaMode = 'create' | 'update' | 'embed' | 'read';
@@ -28,9 +28,21 @@ function nullable(type: string, required: boolean): string | string[] {
   return required ? type : [type, 'null'];
 }
 
-export function scalarSchema(field: ScalarField, required: boolean, forInput: boolean): JsonSchema {
+/** The `enum` keyword of a closed list, where it binds in this mode (null stays allowed). */
+export function enumSchema(spec: EnumSpec | undefined, mode: SchemaMode | 'any'): JsonSchema {
+  if (!spec || (spec.onCreateOnly && mode !== 'create')) return {};
+  return { enum: [...spec.values, null] };
+}
+
+export function scalarSchema(
+  field: ScalarField,
+  required: boolean,
+  forInput: boolean,
+  mode: SchemaMode | 'any' = 'any',
+): JsonSchema {
   const s: JsonSchema = { 'x-label': typeLabel[field.type] };
   if (field.description) s['description'] = field.description;
+  Object.assign(s, enumSchema(field.enum, mode));
   switch (field.type) {
     case 'uuid':
       Object.assign(s, { type: nullable('string', required), format: 'uuid' });
@@ -67,8 +79,8 @@ export function scalarSchema(field: ScalarField, required: boolean, forInput: bo
   return s;
 }
 
-function fieldSchema(field: FieldSpec, required: boolean, forInput: boolean): JsonSchema {
-  if (!isList(field)) return scalarSchema(field, required, forInput);
+function fieldSchema(field: FieldSpec, required: boolean, forInput: boolean, mode: SchemaMode): JsonSchema {
+  if (!isList(field)) return scalarSchema(field, required, forInput, mode);
   const properties: Record<string, JsonSchema> = {};
   const requiredItems: string[] = [];
   for (const [name, item] of Object.entries(field.fields)) {
@@ -93,11 +105,20 @@ export function entitySchema(entity: Entity, mode: SchemaMode): JsonSchema {
     // A required field may never be null; it must be present on create only (an update keeps what
     // it does not mention; the id of an update comes from the URL). Embedded nodes may be a bare key.
     const notNull = mode !== 'read' && mode !== 'embed' && !isList(field) && Boolean(field.required);
-    properties[name] = fieldSchema(field, notNull, forInput);
+    properties[name] = fieldSchema(field, notNull, forInput, mode);
     if (notNull && mode === 'create') required.push(name);
   }
+  // An ERP key with a closed list binds where it is what gives the reference (a given id wins).
+  const conditions: JsonSchema[] = [];
   if (forInput) {
     for (const ref of entity.refs) {
+      const keyEnum = ref.spec.key ? enumSchema(ref.spec.key.enum, mode) : {};
+      if (ref.spec.key && keyEnum['enum']) {
+        conditions.push({
+          if: { required: [ref.idField], properties: { [ref.idField]: { type: 'string', minLength: 1 } } },
+          else: { properties: { [ref.spec.key.field]: keyEnum } },
+        });
+      }
       const erpField = ref.target.erpKey ? ref.target.spec.fields[ref.target.erpKey] : undefined;
       if (ref.spec.key) {
         const keySchema: JsonSchema = {
@@ -123,6 +144,7 @@ export function entitySchema(entity: Entity, mode: SchemaMode): JsonSchema {
     'x-label': entity.name,
     properties,
     ...(required.length > 0 ? { required } : {}),
+    ...(conditions.length > 0 ? { allOf: conditions } : {}),
   };
 }
 

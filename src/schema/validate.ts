@@ -114,6 +114,12 @@ function describe(error: ErrorObject, field: string): FieldError {
         code: 'max_items',
         message: `${field} has too many items (at most ${String(schema['maxItems'])})`,
       };
+    case 'enum': {
+      const values = ((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).filter(
+        (v) => v !== null,
+      );
+      return { field, code: 'enum', message: `${field} must be one of ${values.join(', ')}` };
+    }
     case 'noControl':
       return { field, code: 'invalid_character', message: `${field} must not contain control characters` };
     case 'format':
@@ -140,6 +146,8 @@ export function toFieldErrors(errors: readonly ErrorObject[] | null | undefined)
   const out: FieldError[] = [];
   const seen = new Set<string>();
   for (const error of errors ?? []) {
+    // The failed branch of a condition is reported by the keyword inside it.
+    if (error.keyword === 'if') continue;
     const field = fieldPath(error) || '(body)';
     const described = describe(error, field);
     const key = `${described.field}\u0000${described.code}`;

@@ -6,7 +6,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ScalarField } from '../entities/define.js';
 import { isList, type Entity } from './registry.js';
-import { ApiError } from '../http/errors.js';
 
 export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const NIL = '@i:nil';
@@ -34,32 +33,38 @@ function decode(text: string): string {
   });
 }
 
+/** An XML document refused: malformed, or declaring a DOCTYPE or entities. */
+export class XmlRefused extends Error {
+  override readonly name = 'XmlRefused';
+  constructor(
+    readonly reason: 'malformed' | 'doctype',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export type XmlNode = string | { [key: string]: XmlNode | XmlNode[] };
 
 /** Parses an XML document; returns its root element name and content. */
 export function parseXml(xml: string): { root: string; node: XmlNode } {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
-    throw new ApiError(
-      400,
-      'xml_doctype_forbidden',
-      'XML with a DOCTYPE or entity declaration is not accepted',
-    );
+    throw new XmlRefused('doctype', 'XML with a DOCTYPE or entity declaration is not accepted');
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     const { msg, line, col } = valid.err;
-    throw new ApiError(400, 'malformed_xml', `Malformed XML at line ${line}, column ${col}: ${msg}`);
+    throw new XmlRefused('malformed', `Malformed XML at line ${line}, column ${col}: ${msg}`);
   }
   let doc: Record<string, XmlNode>;
   try {
     doc = parser.parse(xml) as Record<string, XmlNode>;
   } catch (err) {
     // The parser refuses some element names (e.g. __proto__): the document is not acceptable.
-    throw new ApiError(400, 'malformed_xml', `Unacceptable XML: ${(err as Error).message}`);
+    throw new XmlRefused('malformed', `Unacceptable XML: ${(err as Error).message}`);
   }
   const roots = Object.keys(doc).filter((k) => k !== '?xml' && !k.startsWith('#'));
-  if (roots.length !== 1)
-    throw new ApiError(400, 'malformed_xml', 'The XML document must have one root element');
+  if (roots.length !== 1) throw new XmlRefused('malformed', 'The XML document must have one root element');
   const root = roots[0]!;
   return { root: localName(root), node: doc[root]! };
 }

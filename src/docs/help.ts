@@ -4,7 +4,17 @@
  * XML, error responses) and one page per resource model. Pure functions of the registry and the
  * route catalog; every text is HTML-escaped.
  */
-import { helpName, routeCatalog, type RouteDoc, type RouteKind } from '../http/catalog.js';
+import { ERRORS, type ErrorSpec } from '../contract/errors.js';
+import { RESULT_MEMBERS } from '../contract/results.js';
+import {
+  DEFAULT_LIMITS,
+  helpName,
+  routeCatalog,
+  SYNC_PAGE_DEFAULT,
+  SYNC_PAGE_MAX,
+  type RouteDoc,
+  type RouteLimits,
+} from '../contract/routes.js';
 import { requestSample, responseSample, type SampleText } from './help-samples.js';
 import {
   bodyRows,
@@ -17,7 +27,7 @@ import {
   table,
   type FieldRow,
 } from './help-html.js';
-import type { Entity, Registry } from './registry.js';
+import type { Entity, Registry } from '../schema/registry.js';
 
 export { escapeHtml } from './help-html.js';
 
@@ -34,8 +44,8 @@ function routeLink(route: RouteDoc): string {
   );
 }
 
-export function helpIndex(registry: Registry): string {
-  const routes = routeCatalog(registry);
+export function helpIndex(registry: Registry, limits: RouteLimits = DEFAULT_LIMITS): string {
+  const routes = routeCatalog(registry, limits);
   const groups: { title: string; entity?: Entity; routes: RouteDoc[] }[] = registry.entities.map((e) => ({
     title: e.name,
     entity: e,
@@ -93,9 +103,9 @@ const SYNC: FieldRow[] = [
   },
   {
     name: 'limit',
-    description: 'Maximum number of changes in the page (default 500)',
+    description: `Maximum number of changes in the page (default ${SYNC_PAGE_DEFAULT})`,
     type: 'integer',
-    info: ['Range: inclusive between 1 and 5000'],
+    info: [`Range: inclusive between 1 and ${SYNC_PAGE_MAX}`],
   },
 ];
 
@@ -130,36 +140,13 @@ function uriRows(route: RouteDoc): FieldRow[] {
   }
 }
 
-const ERRORS: Record<number, [string, string]> = {
-  400: [
-    'validation_failed, malformed_xml, invalid_query',
-    'The body or the query is not valid; errors lists each field with its code and message',
-  ],
-  401: ['unauthorized', 'No or wrong credentials'],
-  404: ['not_found', 'No record with this id'],
-  409: [
-    'duplicate_key, conflict, read_only, still_referenced',
-    'Another record has this key, If-Match names an older row_version, the record can no longer be changed, or it is still referenced',
-  ],
-  410: ['cursor_expired', 'The cursor is older than the retention of deletions: resynchronise from scratch'],
-  413: [
-    'body_too_large, batch_too_large',
-    'The body, or the number of records of a batch, is over the limit',
-  ],
-  415: ['unsupported_media_type', 'The body is not application/json, text/json, application/xml or text/xml'],
-  422: ['unresolved_reference', 'A reference (id or ERP key) names a record that does not exist'],
-};
-
-const ERRORS_OF: Record<RouteKind, number[]> = {
-  list: [400, 401],
-  get: [400, 401, 404],
-  delete: [400, 401, 404, 409],
-  create: [400, 401, 409, 413, 415, 422],
-  update: [400, 401, 404, 409, 413, 415, 422],
-  save: [400, 401, 409, 413, 415, 422],
-  saveMultiple: [400, 401, 413, 415],
-  sync: [400, 401, 410],
-};
+/** The errors a route can answer with, one row a code: status, code, when. */
+function errorRows(route: RouteDoc): string[][] {
+  return Object.entries(ERRORS as Record<string, ErrorSpec>)
+    .filter(([, e]) => e.routes.includes(route.kind))
+    .sort(([, a], [, b]) => a.status - b.status)
+    .map(([code, e]) => [String(e.status), code, e.when]);
+}
 
 function sampleBlocks(prefix: string, sample: SampleText): string {
   return (
@@ -168,23 +155,17 @@ function sampleBlocks(prefix: string, sample: SampleText): string {
   );
 }
 
-const RESULT_ROWS: FieldRow[] = [
-  { name: 'index', description: 'Position of the record in the batch', type: 'integer', info: [] },
-  { name: 'id', description: 'Primary Key of the record', type: 'globally unique identifier', info: [] },
-  { name: 'success', description: 'Whether the record was saved', type: 'boolean', info: [] },
-  {
-    name: 'status',
-    description: 'created, updated, unchanged, failed or conflict',
-    type: 'string',
-    info: [],
-  },
-  {
-    name: 'errors',
-    description: 'Why the record failed: field, code, message',
-    type: 'Collection of error',
-    info: [],
-  },
-];
+const RESULT_ROWS: FieldRow[] = Object.entries(RESULT_MEMBERS).map(([name, m]) => ({
+  name,
+  description: m.description,
+  type:
+    m.type === 'uuid'
+      ? 'globally unique identifier'
+      : m.type === 'array of error'
+        ? 'Collection of error'
+        : m.type,
+  info: [],
+}));
 
 function responseDescription(route: RouteDoc): string {
   const name = route.entity?.name ?? '';
@@ -244,16 +225,19 @@ export function helpRoute(registry: Registry, route: RouteDoc): string {
     '<p>Every error has the body <code>{"status", "code", "message", "errors": [{"field", "code", "message"}]}</code> ' +
       '(XML: <code>&lt;error&gt;</code>).</p>',
   );
-  const errors = ERRORS_OF[route.kind].map((s) => [String(s), ...ERRORS[s]!]);
-  parts.push(table('error-responses', ['Status', 'Code', 'When'], errors));
+  parts.push(table('error-responses', ['Status', 'Code', 'When'], errorRows(route)));
   return page(`${title} - ${TITLE}`, parts.filter(Boolean).join('\n'));
 }
 
 /** The page of one entity's model (every output field), or undefined for an unknown model. */
-export function helpResourceModel(registry: Registry, modelName: string): string | undefined {
+export function helpResourceModel(
+  registry: Registry,
+  modelName: string,
+  limits: RouteLimits = DEFAULT_LIMITS,
+): string | undefined {
   const entity = registry.entities.find((e) => e.name.toLowerCase() === modelName.toLowerCase());
   if (!entity) return undefined;
-  const routes = routeCatalog(registry).filter((r) => r.entity === entity);
+  const routes = routeCatalog(registry, limits).filter((r) => r.entity === entity);
   const body = [
     `<h1>${escapeHtml(entity.name)}</h1>`,
     `<p data-testid="description">${escapeHtml(entity.spec.description)}</p>`,

@@ -2,10 +2,19 @@
  * The OpenAPI 3.1 document of every route, derived from the registry (schemas, descriptions, max
  * lengths, patterns, ranges, required and "optionally required" rules) and the route catalog.
  */
-import { routeCatalog, type RouteDoc } from '../http/catalog.js';
-import { entitySchema, type JsonSchema, type SchemaMode } from './json-schema.js';
-import type { Entity, Registry } from './registry.js';
-import { readSample, writeSample } from './samples.js';
+import { ERRORS, type ErrorSpec } from '../contract/errors.js';
+import { RESULT_MEMBERS, RESULT_STATUSES } from '../contract/results.js';
+import {
+  DEFAULT_LIMITS,
+  routeCatalog,
+  SYNC_PAGE_DEFAULT,
+  SYNC_PAGE_MAX,
+  type RouteDoc,
+  type RouteLimits,
+} from '../contract/routes.js';
+import { entitySchema, type JsonSchema, type SchemaMode } from '../schema/json-schema.js';
+import type { Entity, Registry } from '../schema/registry.js';
+import { readSample, writeSample } from '../schema/samples.js';
 
 const URN = /^urn:fieldservice:([a-z_0-9]+):([a-z]+)$/;
 const schemaName = (entity: string, mode: SchemaMode): string =>
@@ -61,7 +70,10 @@ function componentSchemas(registry: Registry): Record<string, unknown> {
     description: 'The body of every error: status, a stable code, a message, and the fields at fault',
     properties: {
       status: { type: 'integer' },
-      code: { type: 'string' },
+      code: {
+        enum: Object.keys(ERRORS),
+        description: 'Stable error code (see the table of error codes in the API description)',
+      },
       message: { type: 'string' },
       errors: { type: 'array', items: ref('FieldError') },
       current: { type: ['object', 'null'], description: 'On a version conflict: the stored record' },
@@ -69,21 +81,27 @@ function componentSchemas(registry: Registry): Record<string, unknown> {
     required: ['status', 'code', 'message'],
     xml: { name: 'error' },
   };
+  const resultType: Record<string, JsonSchema> = {
+    index: { type: 'integer' },
+    id: { type: ['string', 'null'], format: 'uuid' },
+    success: { type: 'boolean' },
+    status: { enum: [...RESULT_STATUSES] },
+    errors: { type: 'array', items: ref('FieldError') },
+    superseded_by: { type: 'integer' },
+    current: { type: ['object', 'null'] },
+  };
   schemas['SaveResult'] = {
     type: 'object',
-    properties: {
-      index: { type: 'integer' },
-      id: { type: ['string', 'null'], format: 'uuid' },
-      success: { type: 'boolean' },
-      status: { enum: ['created', 'updated', 'unchanged', 'failed', 'conflict'] },
-      errors: { type: 'array', items: ref('FieldError') },
-      superseded_by: {
-        type: 'integer',
-        description: 'A later record of the batch with the same id was saved',
-      },
-      current: { type: ['object', 'null'], description: 'On a version conflict: the stored record' },
-    },
-    required: ['index', 'id', 'success', 'status'],
+    description: 'The result of one record of a SaveMultiple',
+    properties: Object.fromEntries(
+      Object.entries(RESULT_MEMBERS).map(([name, m]) => [
+        name,
+        { ...resultType[name], description: m.description },
+      ]),
+    ),
+    required: Object.entries(RESULT_MEMBERS)
+      .filter(([, m]) => m.required)
+      .map(([name]) => name),
   };
   schemas['SyncPage'] = {
     type: 'object',
@@ -124,15 +142,13 @@ const content = (schema: JsonSchema, example?: string): Record<string, unknown> 
     ]),
   );
 
-const ERRORS: Record<string, string> = {
-  '400': 'Invalid or missing values: every bad field is listed in errors',
-  '401': 'No or bad credentials',
-  '404': 'No such record or route',
-  '409': 'Conflict: duplicate ERP key, record still referenced, read-only record or version conflict',
-  '413': 'Body or batch too large',
-  '415': 'Unsupported content type',
-  '422': 'A reference (id, ERP key) resolves to nothing, or an Idempotency-Key reused with another body',
-};
+/** The description of an error status: the errors of the table with this status, for this route. */
+function errorDescription(status: number, route?: RouteDoc): string {
+  const errors = Object.entries(ERRORS as Record<string, ErrorSpec>).filter(
+    ([, e]) => e.status === status && (!route || e.routes.includes(route.kind)),
+  );
+  return errors.map(([code, e]) => `${code}: ${e.when}`).join('; ');
+}
 
 function operation(route: RouteDoc): Record<string, unknown> {
   const entity = route.entity;
@@ -172,7 +188,7 @@ function operation(route: RouteDoc): Record<string, unknown> {
       {
         name: 'limit',
         in: 'query',
-        description: 'Changes per page (1 to 5000, default 500)',
+        description: `Changes per page (1 to ${SYNC_PAGE_MAX}, default ${SYNC_PAGE_DEFAULT})`,
         schema: { type: 'integer' },
       },
     );
@@ -254,19 +270,30 @@ function operation(route: RouteDoc): Record<string, unknown> {
     } else if (route.kind === 'delete') responses['204'] = { description: 'Deleted' };
   } else {
     responses['200'] = { description: 'A page of changes', content: content(ref('SyncPage')) };
-    responses['410'] = {
-      description: 'The cursor is older than the retention: resynchronise from scratch',
+  }
+  for (const status of route.statuses.filter((s) => s >= 400)) {
+    responses[String(status)] = {
+      description: errorDescription(status, route),
       content: content(ref('Error')),
     };
   }
-  for (const status of Object.keys(ERRORS))
-    responses[status] ??= { $ref: `#/components/responses/Error${status}` };
   return op;
 }
 
-export function openApiDocument(registry: Registry): Record<string, unknown> {
+/** The table of error codes, as the API description shows it. */
+const errorTable = (): string =>
+  [
+    '| code | status | title | when |',
+    '|---|---|---|---|',
+    ...Object.entries(ERRORS).map(([code, e]) => `| ${code} | ${e.status} | ${e.title} | ${e.when} |`),
+  ].join('\n');
+
+export function openApiDocument(
+  registry: Registry,
+  limits: RouteLimits = DEFAULT_LIMITS,
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routeCatalog(registry)) {
+  for (const route of routeCatalog(registry, limits)) {
     const path = `/${route.path}`;
     (paths[path] ??= {})[route.method.toLowerCase()] = operation(route);
   }
@@ -276,7 +303,8 @@ export function openApiDocument(registry: Registry): Record<string, unknown> {
       title: 'Field-service back-office API',
       version: '1.0.0',
       description:
-        'Work orders, parts used on jobs, purchase order lines, dispatch answers and their reference data, in JSON or XML. Authenticate with HTTP Basic username:password@domain (the domain is the tenant) or a bearer token.',
+        'Work orders, parts used on jobs, purchase order lines, dispatch answers and their reference data, in JSON or XML. Authenticate with HTTP Basic username:password@domain (the domain is the tenant) or a bearer token.\n\nEvery error has one body: status, a stable code, a message and the fields at fault. The codes:\n\n' +
+        errorTable(),
     },
     servers: [{ url: '/' }],
     security: [{ basic: [] }, { bearer: [] }],
@@ -300,12 +328,6 @@ export function openApiDocument(registry: Registry): Record<string, unknown> {
           [`${e.name}_write`, { value: writeSample(e) }],
           [`${e.name}_batch`, { value: [writeSample(e)] }],
           [`${e.name}_read`, { value: readSample(e) }],
-        ]),
-      ),
-      responses: Object.fromEntries(
-        Object.entries(ERRORS).map(([status, description]) => [
-          `Error${status}`,
-          { description, content: content(ref('Error')) },
         ]),
       ),
     },

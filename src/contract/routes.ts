@@ -1,8 +1,10 @@
 /**
- * Every route of the API with what documents it: the one list the OpenAPI document and the help
- * pages are made from (a test checks it against the routes the server registers).
+ * Every route of the API: its method, path, kind, the statuses it can answer and what documents
+ * it. The server registers its routes from this list, and the OpenAPI document and the help pages
+ * are made from it.
  */
 import type { Entity, Registry } from '../schema/registry.js';
+import { ERRORS } from './errors.js';
 
 export type RouteKind = 'list' | 'get' | 'create' | 'update' | 'delete' | 'save' | 'saveMultiple' | 'sync';
 
@@ -14,16 +16,59 @@ export interface RouteDoc {
   entity?: Entity;
   summary: string;
   description: string;
+  /** Every status the route can answer, in order: its successes and the statuses of its errors. */
+  statuses: number[];
 }
+
+/** The configurable limits the routes and their documentation speak of. */
+export interface RouteLimits {
+  /** Records per page of a list. */
+  pageSize: number;
+  /** Most records in one SaveMultiple. */
+  maxBatch: number;
+}
+
+export const DEFAULT_LIMITS: RouteLimits = { pageSize: 100, maxBatch: 10_000 };
+
+/** Changes per page of the sync feed: the default and the most a client may ask for. */
+export const SYNC_PAGE_DEFAULT = 500;
+export const SYNC_PAGE_MAX = 5000;
+export const SYNC_PATH = 'api/Sync/Changes';
+export const SAVE_SUFFIX = '/Save';
+export const SAVE_MULTIPLE_SUFFIX = '/SaveMultiple';
+/** The key segment of a single-record path. */
+export const KEY_SEGMENT = '({id})';
+
+const SUCCESS: Record<RouteKind, number[]> = {
+  list: [200],
+  get: [200],
+  create: [201],
+  update: [200],
+  delete: [204],
+  save: [200, 201],
+  saveMultiple: [200],
+  sync: [200],
+};
+
+/** The statuses a kind of route can answer: its successes, then those of the errors it can give. */
+export function statusesOf(kind: RouteKind): number[] {
+  const errors = Object.values(ERRORS)
+    .filter((e) => (e.routes as readonly RouteKind[]).includes(kind))
+    .map((e) => e.status);
+  return [...new Set([...SUCCESS[kind], ...errors])].sort((a, b) => a - b);
+}
+
+type Draft = Omit<RouteDoc, 'statuses'>;
 
 /** The help page name of a route: `POST-api-JobPartUsage-Save`, `GET-api-Jobs(id)`. */
 export const helpName = (route: RouteDoc): string =>
-  `${route.method}-${route.path.replaceAll('/', '-').replace('({id})', '(id)')}`;
+  `${route.method}-${route.path.replaceAll('/', '-').replace(KEY_SEGMENT, '(id)')}`;
 
-function entityRoutes(entity: Entity, route: string): RouteDoc[] {
+function entityRoutes(entity: Entity, route: string, limits: RouteLimits): Draft[] {
   const name = entity.name;
   const base = `api/${route}`;
-  const key = `${base}({id})`;
+  const key = `${base}${KEY_SEGMENT}`;
+  const batch = limits.maxBatch.toLocaleString('en-US');
   return [
     {
       method: 'GET',
@@ -31,7 +76,7 @@ function entityRoutes(entity: Entity, route: string): RouteDoc[] {
       kind: 'list',
       entity,
       summary: `List ${name}`,
-      description: `Returns ${name} records, 100 per page with @odata.nextLink. OData $filter (eq ne gt ge lt le, and, or, not, parentheses, contains/startswith/endswith), $orderby, $top and $skip apply to every field; $filter=modified_dateutc gt '<date>' returns what changed since a date.`,
+      description: `Returns ${name} records, ${limits.pageSize} per page with @odata.nextLink. OData $filter (eq ne gt ge lt le, and, or, not, parentheses, contains/startswith/endswith), $orderby, $top and $skip apply to every field; $filter=modified_dateutc gt '<date>' returns what changed since a date.`,
     },
     {
       method: 'GET',
@@ -72,7 +117,7 @@ function entityRoutes(entity: Entity, route: string): RouteDoc[] {
     },
     {
       method: 'POST',
-      path: `${base}/Save`,
+      path: `${base}${SAVE_SUFFIX}`,
       kind: 'save',
       entity,
       summary: `Add/update ${name}`,
@@ -80,26 +125,26 @@ function entityRoutes(entity: Entity, route: string): RouteDoc[] {
     },
     {
       method: 'POST',
-      path: `${base}/SaveMultiple`,
+      path: `${base}${SAVE_MULTIPLE_SUFFIX}`,
       kind: 'saveMultiple',
       entity,
       summary: `Save multiple ${name} records`,
-      description: `Save multiple ${name} records in a single batch request (at most 10,000). Each record returns its own result (index, id, success, status created/updated/unchanged/failed/conflict, errors); a failed record does not block the others. ?allOrNone=true saves all or nothing.`,
+      description: `Save multiple ${name} records in a single batch request (at most ${batch}). Each record returns its own result (index, id, success, status created/updated/unchanged/failed/conflict, errors); a failed record does not block the others. ?allOrNone=true saves all or nothing.`,
     },
   ];
 }
 
-export function routeCatalog(registry: Registry): RouteDoc[] {
+export function routeCatalog(registry: Registry, limits: RouteLimits = DEFAULT_LIMITS): RouteDoc[] {
   const routes = registry.entities.flatMap((entity) =>
-    entity.routes.flatMap((route) => entityRoutes(entity, route)),
+    entity.routes.flatMap((route) => entityRoutes(entity, route, limits)),
   );
   routes.push({
     method: 'GET',
-    path: 'api/Sync/Changes',
+    path: SYNC_PATH,
     kind: 'sync',
     summary: 'Changes since a cursor',
     description:
       'Every record created, updated or deleted since the cursor (since), for the entities asked for (entities=Jobs,JobPartUsage), in one order, with deletions as tombstones and the next cursor. 410 when the cursor is older than the retention of deletions.',
   });
-  return routes;
+  return routes.map((r) => ({ ...r, statuses: statusesOf(r.kind) }));
 }

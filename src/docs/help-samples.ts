@@ -5,11 +5,12 @@
  * objects as an element named like the field, lists as `<translations><translation>..`) and parses
  * back with `fromXml` to the JSON sample.
  */
-import type { RouteDoc } from '../http/catalog.js';
-import { isList, type Entity, type Registry } from './registry.js';
-import { readSample, writeSample } from './samples.js';
-import { listFieldXml, listXml, recordJson, recordXml } from './serialize.js';
-import { escapeXml, XSI } from './xml.js';
+import { resultsJson, resultsXml, type RecordResult } from '../contract/results.js';
+import type { RouteDoc } from '../contract/routes.js';
+import { isList, type Entity, type Registry } from '../schema/registry.js';
+import { readSample, writeSample } from '../schema/samples.js';
+import { listFieldXml, listXml, recordJson, recordXml } from '../schema/serialize.js';
+import { escapeXml, XSI } from '../schema/xml.js';
 
 export interface SampleText {
   json: string;
@@ -112,11 +113,8 @@ export function responseSample(registry: Registry, route: RouteDoc): SampleText 
       return { json: pretty(JSON.parse(json)), xml: indentXml(listXml(entity, [record])) };
     }
     case 'saveMultiple': {
-      const result = { index: 0, id, success: true, status: 'created' };
-      const xml =
-        `<ArrayOfSaveResult xmlns:i="${XSI}"><SaveResult><id>${id}</id><index>0</index>` +
-        `<status>created</status><success>true</success><errors></errors></SaveResult></ArrayOfSaveResult>`;
-      return { json: pretty([result]), xml: indentXml(xml) };
+      const results: RecordResult[] = [{ index: 0, id, success: true, status: 'created' }];
+      return { json: pretty(JSON.parse(resultsJson(results))), xml: indentXml(resultsXml(entity, results)) };
     }
     default:
       return {

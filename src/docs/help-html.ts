@@ -3,10 +3,10 @@
  * describe fields ("Additional information": Required, Max length, pattern, range) as the original
  * ASP.NET help pages print them.
  */
-import type { RouteKind } from '../http/catalog.js';
-import type { ScalarField } from '../entities/define.js';
-import { typeLabel } from './json-schema.js';
-import { isList, type Entity, type Ref } from './registry.js';
+import type { RouteKind } from '../contract/routes.js';
+import type { EnumSpec, ScalarField } from '../entities/define.js';
+import { typeLabel } from '../schema/json-schema.js';
+import { isList, type Entity, type Ref } from '../schema/registry.js';
 
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -87,6 +87,9 @@ export function formatNumber(n: number): string {
   return String(n);
 }
 
+const enumInfo = (spec: EnumSpec): string =>
+  `One of: ${spec.values.join(', ')}${spec.onCreateOnly ? ' (when the record is created)' : ''}`;
+
 /** The "Additional information" lines of a scalar field. */
 export function scalarInfo(field: ScalarField, kind?: RouteKind): string[] {
   const info: string[] = [];
@@ -94,6 +97,7 @@ export function scalarInfo(field: ScalarField, kind?: RouteKind): string[] {
     info.push(kind === 'update' ? 'Required (may be left out of an update, never null)' : 'Required');
   }
   if (field.maxLength !== undefined) info.push(`Max length: ${field.maxLength}`);
+  if (field.enum) info.push(enumInfo(field.enum));
   if (field.pattern !== undefined) info.push(`Matching regular expression pattern: ${field.pattern}`);
   if (field.minimum !== undefined || field.maximum !== undefined) {
     const [low, high] = field.type === 'integer' ? [INT_MIN, INT_MAX] : [-Number.MAX_VALUE, Number.MAX_VALUE];
@@ -141,7 +145,7 @@ export function bodyRows(entity: Entity, kind: RouteKind): FieldRow[] {
         name: ref.spec.key.field,
         description: ref.spec.key.description ?? `ERP key of the ${target.name}`,
         type: 'string',
-        info: [...either, ...max],
+        info: [...either, ...max, ...(ref.spec.key.enum ? [enumInfo(ref.spec.key.enum)] : [])],
       });
     }
     if (ref.spec.embed) {

@@ -1,10 +1,9 @@
 /** The generated artefacts committed with the code; a test fails when they drift from the registry. */
-import { createSchemaSql } from './schema-diff.js';
-import { allSchemas } from './json-schema.js';
-import type { Registry } from './registry.js';
+import { createSchemaSql } from '../schema/schema-diff.js';
+import { allSchemas } from '../schema/json-schema.js';
+import type { Registry } from '../schema/registry.js';
 import { openApiDocument } from './openapi.js';
-import { schemaModel, type SchemaAddition } from './schema-model.js';
-import { typesSource } from './ts-types.js';
+import { schemaModel, type SchemaAddition } from '../schema/schema-model.js';
 
 export function artefacts(registry: Registry, additions: readonly SchemaAddition[]): Record<string, string> {
   const header =
@@ -12,7 +11,6 @@ export function artefacts(registry: Registry, additions: readonly SchemaAddition
   return {
     'generated/schema.sql': header + createSchemaSql(schemaModel(registry, additions)),
     'generated/json-schemas.json': `${JSON.stringify(allSchemas(registry), null, 2)}\n`,
-    'src/generated/entities.ts': typesSource(registry),
     'generated/openapi.json': `${JSON.stringify(openApiDocument(registry), null, 2)}\n`,
   };
 }
