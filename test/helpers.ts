@@ -9,6 +9,9 @@ import { buildApp } from '../src/app.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { createTenantWithUser } from '../src/setup.js';
+import { ERRORS, isErrorCode } from '../src/contract/errors.js';
+import { KEY_SEGMENT, routeCatalog } from '../src/contract/routes.js';
+import { registry } from '../src/schema/registry.js';
 
 export const onPostgres = process.env['TEST_DB'] === 'postgres';
 export const adminUrl = process.env['TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
@@ -125,5 +128,42 @@ export async function call(
     headers['content-type'] ??= 'application/json';
     payload = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   }
-  return ctx.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) }) as never;
+  const res = await ctx.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
+  checkAgainstCatalog(method, url, res);
+  return res as never;
+}
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A catalog path as a pattern for request URLs: `api/Jobs({id})` matches `/api/jobs(<guid>)`. */
+function pathPattern(path: string): RegExp {
+  const [head, tail = ''] = path.split(KEY_SEGMENT);
+  const key = path.includes(KEY_SEGMENT) ? '\\(.+\\)' : '';
+  return new RegExp(`^/${escape(head!)}${key}${escape(tail)}$`, 'i');
+}
+
+const catalogRoutes = routeCatalog(registry).map((route) => ({ route, pattern: pathPattern(route.path) }));
+
+/**
+ * Every answer of the suite is held to the contract: an error names a code of the table with the
+ * table's status, and a route answers only the statuses the catalog gives it.
+ */
+function checkAgainstCatalog(method: string, url: string, res: LightMyRequestResponse): void {
+  const status = res.statusCode;
+  const path = url.split('?')[0]!;
+  const found = catalogRoutes.find((r) => r.route.method === method && r.pattern.test(path));
+  if (status >= 400 && String(res.headers['content-type'] ?? '').includes('json')) {
+    const code = (JSON.parse(res.body) as { code?: string }).code ?? '';
+    if (!isErrorCode(code)) throw new Error(`${method} ${url}: error code ${code} is not in the table`);
+    if (ERRORS[code].status !== status) throw new Error(`${method} ${url}: ${code} answered ${status}`);
+    const kinds = ERRORS[code].routes as readonly string[];
+    if (found && !kinds.includes(found.route.kind)) {
+      throw new Error(`${method} ${url}: ${code} is not an error of ${found.route.kind} routes in the table`);
+    }
+  }
+  if (found && !found.route.statuses.includes(status)) {
+    throw new Error(
+      `${method} ${url}: ${status} is not a status of ${found.route.path} (${found.route.statuses.join(', ')})`,
+    );
+  }
 }

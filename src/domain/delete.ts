@@ -1,6 +1,6 @@
 /**
- * DELETE of one record: a logical delete, an archive or a physical delete as the entity has it
- * (`deleteRow`), then the entity's rules on delete, in the same transaction.
+ * DELETE of one record: the entity's rules before a delete, then a logical delete, an archive or a
+ * physical delete as the entity has it (`deleteRow`), in the same transaction.
  */
 import { notFound } from '../contract/errors.js';
 import type { Executor } from '../db/database.js';
@@ -9,6 +9,7 @@ import type { Entity } from '../schema/registry.js';
 import { rulesOf } from './entity-rules.js';
 
 export async function deleteRecord(tx: Executor, entity: Entity, id: string): Promise<void> {
+  for (const rule of rulesOf(entity.name))
+    if ('beforeDelete' in rule) await rule.beforeDelete({ tx, entity }, [id]);
   if (!(await deleteRow(tx, entity, id))) throw notFound(`${entity.name} ${id}`);
-  for (const rule of rulesOf(entity.name)) if ('onDelete' in rule) await rule.onDelete({ tx, entity }, [id]);
 }

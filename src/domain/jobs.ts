@@ -54,15 +54,14 @@ const planningForSuggested: Rule = {
   },
 };
 
-/** A deleted job is planned for nobody: its planning entries are deleted with it. */
+/**
+ * A deleted job is planned for nobody: its planning entries go with it (their tombstones carry
+ * the deletion to the clients), where they would otherwise make the delete a 409.
+ */
 const planningRemovedWithJob: Rule = {
   name: 'planning_removed_with_job',
-  async onDelete(ctx, ids) {
-    await ctx.tx.query(
-      `UPDATE job_planning SET sys_logical_delete = true
-       WHERE jobs_id = ANY($1::uuid[]) AND sys_logical_delete IS NOT TRUE`,
-      [ids],
-    );
+  async beforeDelete(ctx, ids) {
+    await ctx.tx.query('DELETE FROM job_planning WHERE jobs_id = ANY($1::uuid[])', [ids]);
   },
 };
 

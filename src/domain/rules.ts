@@ -1,7 +1,7 @@
 /**
  * The business rules hook into the one save pipeline (`save.ts`) and the delete path
  * (`delete.ts`). Each entity has a list of named rules, each doing one thing at one moment (before
- * the write, after it, on delete); adding a rule adds an entry to the list. Rules work on the whole
+ * the write, after it, before a delete); adding a rule adds an entry to the list. Rules work on the whole
  * set of records of a request at once (one query for all of them, not one per record), so a single
  * Save and a 10,000-record SaveMultiple obey the same rules at the same cost per record.
  */
@@ -61,7 +61,7 @@ export type Rule = { readonly name: string } & (
       afterWrite(ctx: RuleContext, records: WrittenRecord[]): Promise<void>;
     }
   | {
-      /** Consequences of deleting these records (by id), in the same transaction. */
-      onDelete(ctx: DeleteContext, ids: string[]): Promise<void>;
+      /** What must go before these records (by id) are deleted, in the same transaction. */
+      beforeDelete(ctx: DeleteContext, ids: string[]): Promise<void>;
     }
 );
