@@ -43,7 +43,11 @@ const url = new URL(adminUrl);
 url.pathname = `/${name}`;
 const db = await openDatabase({ url: url.toString() });
 await migrate(db);
-const issued = await createTenantWithUser(db, 'load.test', 'load', 'load-password');
+const issued = await createTenantWithUser(db, {
+  domain: 'load.test',
+  username: 'load',
+  password: 'load-password',
+});
 await db.close();
 const auth = `Basic ${Buffer.from(`load:${issued.password}@load.test`).toString('base64')}`;
 

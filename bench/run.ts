@@ -79,7 +79,7 @@ function record(refs: Refs, i: number, id = randomUUID(), invalid = false): Reco
 async function prepare(db: Database): Promise<Refs> {
   await migrate(db);
   const domain = `bench-${randomBytes(3).toString('hex')}.test`;
-  const issued = await createTenantWithUser(db, domain, 'bench', 'bench-password');
+  const issued = await createTenantWithUser(db, { domain, username: 'bench', password: 'bench-password' });
   const tenant = await db.query<{ id: string }>('SELECT id FROM tenant WHERE domain = $1', [domain]);
   const tenantId = tenant.rows[0]!.id;
   const ids = await db.withTenant(tenantId, async (tx) => {

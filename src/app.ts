@@ -171,6 +171,6 @@ function sendError(
     reply,
     body.status,
     format,
-    format === 'xml' ? toXml('error', body, true, 'error') : JSON.stringify(body),
+    format === 'xml' ? toXml('error', body, { root: true, itemName: 'error' }) : JSON.stringify(body),
   );
 }

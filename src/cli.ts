@@ -65,12 +65,10 @@ try {
       } else result = { applied: applied.map((m) => m.id) };
       break;
     case 'purge':
-      result = await purgeExpired(
-        db,
-        registry,
-        config.syncRetentionDays * 86_400_000,
-        config.idempotencyTtlHours * 3_600_000,
-      );
+      result = await purgeExpired(db, registry, {
+        retentionMs: config.syncRetentionDays * 86_400_000,
+        idempotencyTtlMs: config.idempotencyTtlHours * 3_600_000,
+      });
       break;
     case 'create-tenant':
       result = {
@@ -79,13 +77,12 @@ try {
       };
       break;
     case 'create-user': {
-      const issued = await createTenantWithUser(
-        db,
-        need('domain'),
-        need('username'),
-        values.password,
-        values.token,
-      );
+      const issued = await createTenantWithUser(db, {
+        domain: need('domain'),
+        username: need('username'),
+        password: values.password,
+        withToken: values.token,
+      });
       result = {
         domain: issued.domain,
         username: issued.username,

@@ -28,12 +28,10 @@ if (!config.databaseUrl && config.demoTenant) {
 // The purge of expired tombstones, logically deleted rows and idempotency keys.
 if (config.purgeIntervalMinutes > 0) {
   const purge = (): void => {
-    purgeExpired(
-      app.db,
-      registry,
-      config.syncRetentionDays * 86_400_000,
-      config.idempotencyTtlHours * 3_600_000,
-    ).then(
+    purgeExpired(app.db, registry, {
+      retentionMs: config.syncRetentionDays * 86_400_000,
+      idempotencyTtlMs: config.idempotencyTtlHours * 3_600_000,
+    }).then(
       (removed) => app.log.info({ removed }, 'purge done'),
       (err: unknown) => app.log.error({ err }, 'purge failed'),
     );

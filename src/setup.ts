@@ -13,21 +13,26 @@ export interface IssuedCredentials {
 export async function createDemoTenant(db: Database): Promise<IssuedCredentials | undefined> {
   const existing = await db.query('SELECT 1 FROM tenant LIMIT 1');
   if (existing.rowCount > 0) return undefined;
-  return createTenantWithUser(db, 'demo.local', 'api', undefined, true);
+  return createTenantWithUser(db, { domain: 'demo.local', username: 'api', withToken: true });
 }
 
-export async function createTenantWithUser(
-  db: Database,
-  domain: string,
-  username: string,
-  password?: string,
-  withToken = false,
-): Promise<IssuedCredentials> {
+export interface NewApiUser {
+  /** The tenant, created when missing. */
+  domain: string;
+  username: string;
+  /** Generated when not given. */
+  password?: string | undefined;
+  /** Issue a bearer token too. */
+  withToken?: boolean | undefined;
+}
+
+export async function createTenantWithUser(db: Database, user: NewApiUser): Promise<IssuedCredentials> {
+  const { domain, username, password, withToken = false } = user;
   return db.transaction(async (tx) => {
     const tenantId = await ensureTenant(tx, domain);
-    const user = await setApiUser(tx, tenantId, username, password);
-    const token = withToken ? await issueToken(tx, user.id, 'initial') : '';
-    return { domain, username, password: user.password, token };
+    const stored = await setApiUser(tx, tenantId, username, password);
+    const token = withToken ? await issueToken(tx, stored.id, 'initial') : '';
+    return { domain, username, password: stored.password, token };
   });
 }
 

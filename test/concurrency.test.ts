@@ -261,7 +261,10 @@ describe('Idempotency-Key', () => {
     await ctx.db.query("UPDATE idempotency_key SET created_at = now() - interval '2 days' WHERE key = $1", [
       'k1',
     ]);
-    const purged = await purgeExpired(ctx.db, registry, 30 * 86_400_000, 86_400_000);
+    const purged = await purgeExpired(ctx.db, registry, {
+      retentionMs: 30 * 86_400_000,
+      idempotencyTtlMs: 86_400_000,
+    });
     assert.ok(purged.idempotencyKeys >= 2, JSON.stringify(purged)); // k1 in tenants a and b
     assert.equal((await keyRows('k1')).rows.length, 0);
     assert.equal((await keyRows('expiring')).rows.length, 1, 'a key within its TTL is kept');

@@ -79,7 +79,12 @@ const basic = (user: string, password: string, domain: string): string =>
   `Basic ${Buffer.from(`${user}:${password}@${domain}`).toString('base64')}`;
 
 export async function createTenant(db: Database, domain: string): Promise<Tenant> {
-  const issued = await createTenantWithUser(db, domain, 'api', `pw-${domain}`, true);
+  const issued = await createTenantWithUser(db, {
+    domain,
+    username: 'api',
+    password: `pw-${domain}`,
+    withToken: true,
+  });
   return { domain, auth: basic('api', issued.password, domain), token: issued.token };
 }
 

@@ -311,7 +311,7 @@ describe('purge', () => {
     assert.equal((await call(ctx, 'DELETE', `/api/JobType(${id})`)).statusCode, 204);
     await feed(old, (cs) => cs.some((c) => c.id === id && c.deleted));
     await sleep(10);
-    const purged = await purgeExpired(ctx.db, registry, 0, 86_400_000);
+    const purged = await purgeExpired(ctx.db, registry, { retentionMs: 0, idempotencyTtlMs: 86_400_000 });
     assert.ok(purged.tombstones >= 1, JSON.stringify(purged));
     const expired = await get(`${FEED}&since=${old}`);
     assert.equal(expired.statusCode, 410, expired.body);
@@ -339,7 +339,7 @@ describe('purge', () => {
       204,
     );
     await sleep(10);
-    await purgeExpired(ctx.db, registry, 0, 86_400_000);
+    await purgeExpired(ctx.db, registry, { retentionMs: 0, idempotencyTtlMs: 86_400_000 });
     const first = await pull('entities=JobType&limit=1', d);
     const second = await get(`entities=JobType&limit=1&since=${first.next}`, d);
     assert.equal(second.statusCode, 200, `second page of a resynchronisation: ${second.body}`);

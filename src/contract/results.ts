@@ -23,33 +23,54 @@ export interface RecordResult {
   superseded_by?: number | undefined;
 }
 
-/** What each member of a result means, in the order they are written. */
-export const RESULT_MEMBERS: Record<
-  keyof RecordResult,
-  { type: string; description: string; required?: true }
-> = {
-  index: { type: 'integer', description: 'Position of the record in the batch, from 0', required: true },
+export interface ResultMember {
+  /** The type as the help pages name it. */
+  type: string;
+  /** Its JSON Schema (OpenAPI). */
+  schema: Record<string, unknown>;
+  description: string;
+  required?: true;
+}
+
+/** What each member of a result is and means, in the order they are written. */
+export const RESULT_MEMBERS: Record<keyof RecordResult, ResultMember> = {
+  index: {
+    type: 'integer',
+    schema: { type: 'integer' },
+    description: 'Position of the record in the batch, from 0',
+    required: true,
+  },
   id: {
-    type: 'uuid',
+    type: 'globally unique identifier',
+    schema: { type: ['string', 'null'], format: 'uuid' },
     description: 'Id of the record (given or generated); null when none could be read',
     required: true,
   },
-  success: { type: 'boolean', description: 'Whether the record is saved as sent', required: true },
+  success: {
+    type: 'boolean',
+    schema: { type: 'boolean' },
+    description: 'Whether the record is saved as sent',
+    required: true,
+  },
   status: {
     type: 'string',
+    schema: { enum: [...RESULT_STATUSES] },
     description: `${RESULT_STATUSES.join(', ')}: unchanged when the stored record already held these values`,
     required: true,
   },
   errors: {
-    type: 'array of error',
+    type: 'Collection of error',
+    schema: { type: 'array', items: { $ref: '#/components/schemas/FieldError' } },
     description: 'Why the record failed: field, code and message of each fault',
   },
   superseded_by: {
     type: 'integer',
+    schema: { type: 'integer' },
     description: 'A later record of the batch with the same id was saved instead',
   },
   current: {
     type: 'object',
+    schema: { type: ['object', 'null'] },
     description: 'On a version conflict: the stored record (null: it no longer exists)',
   },
 };

@@ -158,12 +158,7 @@ function sampleBlocks(prefix: string, sample: SampleText): string {
 const RESULT_ROWS: FieldRow[] = Object.entries(RESULT_MEMBERS).map(([name, m]) => ({
   name,
   description: m.description,
-  type:
-    m.type === 'uuid'
-      ? 'globally unique identifier'
-      : m.type === 'array of error'
-        ? 'Collection of error'
-        : m.type,
+  type: m.type,
   info: [],
 }));
 

@@ -3,7 +3,7 @@
  * lengths, patterns, ranges, required and "optionally required" rules) and the route catalog.
  */
 import { ERRORS, type ErrorSpec } from '../contract/errors.js';
-import { RESULT_MEMBERS, RESULT_STATUSES } from '../contract/results.js';
+import { RESULT_MEMBERS } from '../contract/results.js';
 import {
   DEFAULT_LIMITS,
   routeCatalog,
@@ -81,23 +81,11 @@ function componentSchemas(registry: Registry): Record<string, unknown> {
     required: ['status', 'code', 'message'],
     xml: { name: 'error' },
   };
-  const resultType: Record<string, JsonSchema> = {
-    index: { type: 'integer' },
-    id: { type: ['string', 'null'], format: 'uuid' },
-    success: { type: 'boolean' },
-    status: { enum: [...RESULT_STATUSES] },
-    errors: { type: 'array', items: ref('FieldError') },
-    superseded_by: { type: 'integer' },
-    current: { type: ['object', 'null'] },
-  };
   schemas['SaveResult'] = {
     type: 'object',
     description: 'The result of one record of a SaveMultiple',
     properties: Object.fromEntries(
-      Object.entries(RESULT_MEMBERS).map(([name, m]) => [
-        name,
-        { ...resultType[name], description: m.description },
-      ]),
+      Object.entries(RESULT_MEMBERS).map(([name, m]) => [name, { ...m.schema, description: m.description }]),
     ),
     required: Object.entries(RESULT_MEMBERS)
       .filter(([, m]) => m.required)

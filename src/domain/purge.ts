@@ -13,12 +13,15 @@ export interface PurgeResult {
   idempotencyKeys: number;
 }
 
-export async function purgeExpired(
-  db: Database,
-  registry: Registry,
-  retentionMs: number,
-  idempotencyTtlMs: number,
-): Promise<PurgeResult> {
+export interface PurgeAges {
+  /** Deletions older than this leave the feed. */
+  retentionMs: number;
+  /** Idempotency-Keys older than this are forgotten. */
+  idempotencyTtlMs: number;
+}
+
+export async function purgeExpired(db: Database, registry: Registry, ages: PurgeAges): Promise<PurgeResult> {
+  const { retentionMs, idempotencyTtlMs } = ages;
   const total: PurgeResult = { tombstones: 0, rows: 0, idempotencyKeys: 0 };
   const tenants = await db.query<{ id: string }>('SELECT id FROM tenant');
   const cutoff = new Date(Date.now() - retentionMs).toISOString();

@@ -88,7 +88,11 @@ export async function resolveReferences(
       if (given(id)) byId.push({ p, id: String(id) });
       else if (keyField && given(key)) byKey.push({ p, key: String(key) });
       else if (embedField && node && typeof node === 'object') {
-        await resolveNodeOf(ctx, p, ref, node as Row, at(embedField), options.depth ?? 0);
+        await resolveNodeOf(ctx, p, ref, {
+          node: node as Row,
+          path: at(embedField),
+          depth: options.depth ?? 0,
+        });
       }
     }
     if (byKey.length) {
@@ -114,7 +118,7 @@ export async function resolveReferences(
           );
       }
     }
-    if (byId.length && options.checkIds) await checkIds(ctx, ref, byId, batchIds, at);
+    if (byId.length && options.checkIds) await checkIds(ctx, ref, byId, { batchIds, at });
   }
 }
 
@@ -122,9 +126,9 @@ async function checkIds(
   ctx: RuleContext,
   ref: Ref,
   items: Array<{ p: Pending; id: string }>,
-  batchIds: Set<string>,
-  at: (field: string) => string,
+  scope: { batchIds: Set<string>; at: (field: string) => string },
 ): Promise<void> {
+  const { batchIds, at } = scope;
   // A record of the batch may reference another record of the same batch.
   const selfRef = ref.target === ctx.entity;
   const inBatch = (id: string): boolean => selfRef && batchIds.has(id);
@@ -142,10 +146,19 @@ async function checkIds(
 }
 
 /** A nested node of one record, under a savepoint: its failure fails the record, nothing else. */
-async function resolveNodeOf(ctx: RuleContext, p: Pending, ref: Ref, node: Row, path: string, depth: number) {
+/** A nested object of a request, where it stands and how deep. */
+interface NodeAt {
+  node: Row;
+  /** Field path of the node in the request (`project`, `project.equipment_model`). */
+  path: string;
+  depth: number;
+}
+
+async function resolveNodeOf(ctx: RuleContext, p: Pending, ref: Ref, at: NodeAt) {
+  const { path } = at;
   await ctx.tx.query('SAVEPOINT fs_embed');
   try {
-    p.values[ref.idField] = await resolveNode(ctx, ref.target, node, path, depth);
+    p.values[ref.idField] = await resolveNode(ctx, ref.target, at);
     await ctx.tx.query('RELEASE SAVEPOINT fs_embed');
   } catch (err) {
     await ctx.tx.query('ROLLBACK TO SAVEPOINT fs_embed');
@@ -160,13 +173,8 @@ const prefix = (path: string, errors: FieldError[]): FieldError[] =>
   errors.map((e) => ({ ...e, field: e.field.startsWith(`${path}.`) ? e.field : `${path}.${e.field}` }));
 
 /** Resolves a nested object to the id of an existing, updated or new record of `target`. */
-async function resolveNode(
-  ctx: RuleContext,
-  target: Entity,
-  node: Row,
-  path: string,
-  depth: number,
-): Promise<string> {
+async function resolveNode(ctx: RuleContext, target: Entity, at: NodeAt): Promise<string> {
+  const { node, path, depth } = at;
   if (depth > MAX_DEPTH) {
     throw new ContractError({
       code: 'too_deep',

@@ -42,13 +42,19 @@ export function idempotencyKey(req: FastifyRequest): string | undefined {
   return text;
 }
 
+export interface IdempotentRequest {
+  req: FastifyRequest;
+  key: string;
+  /** How long the first response of a key is remembered. */
+  ttlMs: number;
+}
+
 export async function withIdempotency(
   tx: Executor,
-  req: FastifyRequest,
-  key: string,
-  ttlMs: number,
+  request: IdempotentRequest,
   work: () => Promise<StoredResponse>,
 ): Promise<StoredResponse> {
+  const { req, key, ttlMs } = request;
   const hash = requestHash(req);
   const expired = new Date(Date.now() - ttlMs).toISOString();
   await tx.query('DELETE FROM idempotency_key WHERE key = $1 AND created_at < $2', [key, expired]);

@@ -13,59 +13,57 @@ export const etag = (record: ApiRecord): string => `"${String(record[VERSION_FIE
 const minimal = (req: FastifyRequest): boolean =>
   /return\s*=\s*minimal/i.test(String(req.headers.prefer ?? ''));
 
-function text(
-  req: FastifyRequest,
-  status: number,
-  format: Format,
-  body: string,
-  headers: Record<string, string> = {},
-): StoredResponse {
+interface Answer {
+  status: number;
+  format: Format;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+function text(req: FastifyRequest, answer: Answer): StoredResponse {
+  const { status, format, body, headers = {} } = answer;
   return { status, contentType: `${mediaTypeFor(req, format)}; charset=utf-8`, body, headers };
 }
 
-export function recordResponse(
-  req: FastifyRequest,
-  entity: Entity,
-  status: number,
-  row: Row,
-  headers: Record<string, string> = {},
-): StoredResponse {
+export interface RecordAnswer {
+  entity: Entity;
+  status: number;
+  row: Row;
+  headers?: Record<string, string>;
+}
+
+export function recordResponse(req: FastifyRequest, answer: RecordAnswer): StoredResponse {
+  const { entity, status, row, headers = {} } = answer;
   const format = responseFormat(req);
   const record = toRecord(entity, row);
   const all = { ...headers, etag: etag(record) };
   if (minimal(req)) {
     const id = { id: record['id'] };
-    const body = format === 'xml' ? toXml(entity.name, id, true) : JSON.stringify(id);
-    return text(req, status, format, body, { ...all, 'preference-applied': 'return=minimal' });
+    const body = format === 'xml' ? toXml(entity.name, id, { root: true }) : JSON.stringify(id);
+    return text(req, { status, format, body, headers: { ...all, 'preference-applied': 'return=minimal' } });
   }
-  return text(
-    req,
-    status,
-    format,
-    format === 'xml' ? recordXml(entity, record) : recordJson(entity, record),
-    all,
-  );
+  const body = format === 'xml' ? recordXml(entity, record) : recordJson(entity, record);
+  return text(req, { status, format, body, headers: all });
 }
 
-export function listResponse(
-  req: FastifyRequest,
-  entity: Entity,
-  records: ApiRecord[],
-  context: string,
-  next?: string,
-): StoredResponse {
+export interface ListAnswer {
+  entity: Entity;
+  records: ApiRecord[];
+  /** The `@odata.context` of the page. */
+  context: string;
+  /** The URL of the next page, when there is one. */
+  next?: string | undefined;
+}
+
+export function listResponse(req: FastifyRequest, answer: ListAnswer): StoredResponse {
+  const { entity, records, context, next } = answer;
   const format = responseFormat(req);
   const headers: Record<string, string> = next ? { link: `<${next}>; rel="next"` } : {};
-  if (format === 'xml') return text(req, 200, format, listXml(entity, records), headers);
+  if (format === 'xml') return text(req, { status: 200, format, body: listXml(entity, records), headers });
   const value = records.map((r) => recordJson(entity, r)).join(',');
   const nextLink = next ? `,"@odata.nextLink":${JSON.stringify(next)}` : '';
-  return text(
-    req,
-    200,
-    format,
-    `{"@odata.context":${JSON.stringify(context)},"value":[${value}]${nextLink}}`,
-    headers,
-  );
+  const body = `{"@odata.context":${JSON.stringify(context)},"value":[${value}]${nextLink}}`;
+  return text(req, { status: 200, format, body, headers });
 }
 
 export function resultsResponse(
@@ -74,7 +72,8 @@ export function resultsResponse(
   results: RecordResult[],
 ): StoredResponse {
   const format = responseFormat(req);
-  return text(req, 200, format, format === 'json' ? resultsJson(results) : resultsXml(entity, results));
+  const body = format === 'json' ? resultsJson(results) : resultsXml(entity, results);
+  return text(req, { status: 200, format, body });
 }
 
 export function send(reply: FastifyReply, response: StoredResponse): FastifyReply {

@@ -128,7 +128,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
   ) => {
     const key = idempotencyKey(req);
     const response = await inTenant(req, (tx) =>
-      key ? withIdempotency(tx, req, key, deps.idempotencyTtlMs, () => work(tx)) : work(tx),
+      key ? withIdempotency(tx, { req, key, ttlMs: deps.idempotencyTtlMs }, () => work(tx)) : work(tx),
     );
     return send(reply, response);
   };
@@ -137,10 +137,9 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
   const saveOne = async (
     tx: Executor,
     req: FastifyRequest,
-    entity: Entity,
-    mode: SaveMode,
-    body: unknown,
+    what: { entity: Entity; mode: SaveMode; body: unknown },
   ) => {
+    const { entity, mode, body } = what;
     const options = { mode, validator, returnRows: true, single: true, expectedVersion: ifMatch(req) };
     const outcome = await saveRecords(tx, entity, [body], options);
     const result = outcome.results[0]!;
@@ -176,20 +175,22 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
       }
       const records = rows.slice(0, limit).map((row) => toRecord(entity, row));
       const segment = route.path.slice('api/'.length);
-      return send(reply, listResponse(req, entity, records, `${base}/api/$metadata#${segment}`, next));
+      const context = `${base}/api/$metadata#${segment}`;
+      return send(reply, listResponse(req, { entity, records, context, next }));
     },
 
     get: (entity) => async (req, reply) => {
       const id = keyOf(req);
       const row = await inTenant(req, (tx) => findById(tx, entity, id));
       if (!row) throw notFound(`${entity.name} ${id}`);
-      return send(reply, recordResponse(req, entity, 200, row));
+      return send(reply, recordResponse(req, { entity, status: 200, row }));
     },
 
     create: (entity, route) => (req, reply) =>
       write(req, reply, async (tx) => {
-        const { row } = await saveOne(tx, req, entity, 'insert', bodyOf(entity, req));
-        return recordResponse(req, entity, 201, row, { location: `/${route.path}(${String(row['id'])})` });
+        const { row } = await saveOne(tx, req, { entity, mode: 'insert', body: bodyOf(entity, req) });
+        const location = `/${route.path}(${String(row['id'])})`;
+        return recordResponse(req, { entity, status: 201, row, headers: { location } });
       }),
 
     update: (entity) => (req, reply) =>
@@ -204,8 +205,12 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
             errors: [{ field: 'id', code: 'mismatch', message: 'id must match the id in the URL' }],
           });
         }
-        const { row } = await saveOne(tx, req, entity, 'update', isObject ? { ...body, id } : body);
-        return recordResponse(req, entity, 200, row);
+        const { row } = await saveOne(tx, req, {
+          entity,
+          mode: 'update',
+          body: isObject ? { ...body, id } : body,
+        });
+        return recordResponse(req, { entity, status: 200, row });
       }),
 
     delete: (entity) => async (req, reply) => {
@@ -216,8 +221,8 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
 
     save: (entity) => (req, reply) =>
       write(req, reply, async (tx) => {
-        const { row, status } = await saveOne(tx, req, entity, 'upsert', bodyOf(entity, req));
-        return recordResponse(req, entity, status === 'created' ? 201 : 200, row);
+        const { row, status } = await saveOne(tx, req, { entity, mode: 'upsert', body: bodyOf(entity, req) });
+        return recordResponse(req, { entity, status: status === 'created' ? 201 : 200, row });
       }),
 
     saveMultiple: (entity) => async (req, reply) => {

@@ -34,12 +34,17 @@ export function enumSchema(spec: EnumSpec | undefined, mode: SchemaMode | 'any')
   return { enum: [...spec.values, null] };
 }
 
-export function scalarSchema(
-  field: ScalarField,
-  required: boolean,
-  forInput: boolean,
-  mode: SchemaMode | 'any' = 'any',
-): JsonSchema {
+/** How a field is used by the schema being written. */
+interface FieldUse {
+  /** Never null. */
+  required: boolean;
+  /** An input schema (validator keywords), not the read shape. */
+  forInput: boolean;
+  mode: SchemaMode | 'any';
+}
+
+export function scalarSchema(field: ScalarField, use: FieldUse): JsonSchema {
+  const { required, forInput, mode } = use;
   const s: JsonSchema = { 'x-label': typeLabel[field.type] };
   if (field.description) s['description'] = field.description;
   Object.assign(s, enumSchema(field.enum, mode));
@@ -79,12 +84,13 @@ export function scalarSchema(
   return s;
 }
 
-function fieldSchema(field: FieldSpec, required: boolean, forInput: boolean, mode: SchemaMode): JsonSchema {
-  if (!isList(field)) return scalarSchema(field, required, forInput, mode);
+function fieldSchema(field: FieldSpec, use: FieldUse): JsonSchema {
+  const { required, forInput } = use;
+  if (!isList(field)) return scalarSchema(field, use);
   const properties: Record<string, JsonSchema> = {};
   const requiredItems: string[] = [];
   for (const [name, item] of Object.entries(field.fields)) {
-    properties[name] = scalarSchema(item, Boolean(item.required), forInput);
+    properties[name] = scalarSchema(item, { required: Boolean(item.required), forInput, mode: 'any' });
     if (item.required) requiredItems.push(name);
   }
   return {
@@ -105,7 +111,7 @@ export function entitySchema(entity: Entity, mode: SchemaMode): JsonSchema {
     // A required field may never be null; it must be present on create only (an update keeps what
     // it does not mention; the id of an update comes from the URL). Embedded nodes may be a bare key.
     const notNull = mode !== 'read' && mode !== 'embed' && !isList(field) && Boolean(field.required);
-    properties[name] = fieldSchema(field, notNull, forInput, mode);
+    properties[name] = fieldSchema(field, { required: notNull, forInput, mode });
     if (notNull && mode === 'create') required.push(name);
   }
   // An ERP key with a closed list binds where it is what gives the reference (a given id wins).

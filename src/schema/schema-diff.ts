@@ -109,13 +109,15 @@ function createTable(name: string, t: TableModel): string[] {
   return out;
 }
 
-function alterColumns(
-  name: string,
-  from: TableModel,
-  to: TableModel,
-  backfill: Backfill,
-  out: SchemaChanges,
-) {
+/** One table in both models. */
+interface TableChange {
+  name: string;
+  from: TableModel;
+  to: TableModel;
+}
+
+function alterColumns(change: TableChange, backfill: Backfill, out: SchemaChanges) {
+  const { name, from, to } = change;
   const t = q(name);
   const { added, changed, removed } = delta(from.columns, to.columns);
   const needsBackfill = (column: string): string => {
@@ -219,7 +221,7 @@ export function diffSchema(
     }
     for (const i of [...indexes.changed, ...indexes.removed])
       push(`${name}: drop index ${i}`, `DROP INDEX ${q(i)};`);
-    alterColumns(name, a, b, backfill, out);
+    alterColumns({ name, from: a, to: b }, backfill, out);
     if (a.comment !== b.comment) push(`${name}: comment`, commentSql(`TABLE ${t}`, b.comment));
     if (!a.tenantIsolation !== !b.tenantIsolation) {
       push(

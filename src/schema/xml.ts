@@ -155,7 +155,15 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 export const escapeXml = (text: string): string => text.replace(/[&<>"]/g, (c) => ESCAPES[c]!);
 
 /** Serializes a plain value (object, array, scalar) as DataContract XML. */
-export function toXml(name: string, value: unknown, root = false, itemName = 'item'): string {
+export interface XmlOptions {
+  /** The document's root element: it carries the XSI namespace declaration. */
+  root?: boolean;
+  /** Element name of the items of a list. */
+  itemName?: string;
+}
+
+export function toXml(name: string, value: unknown, options: XmlOptions = {}): string {
+  const { root = false, itemName = 'item' } = options;
   const attrs = root ? ` xmlns:i="${XSI}"` : '';
   if (value === null || value === undefined) return `<${name}${attrs} i:nil="true"/>`;
   if (Array.isArray(value)) {
