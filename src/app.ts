@@ -2,6 +2,7 @@
  * `buildApp` assembles the server: database (opened and migrated unless one is given), content
  * negotiation, authentication, the routes of every entity and the error mapping.
  */
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -37,6 +38,8 @@ declare module 'fastify' {
   }
 }
 
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
@@ -70,7 +73,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
           },
     bodyLimit: config.bodyLimit,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 200 },
-    requestIdHeader: 'x-request-id',
+    // A client's request id is kept when short and printable, and never looks like one of ours.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) && !given.startsWith('req-')
+        ? given
+        : `req-${randomUUID()}`;
+    },
     // Errors of the router itself (malformed URL, parameter too long) get the API's error body.
     frameworkErrors: (err, req, reply) => {
       void sendError(
@@ -93,8 +103,11 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
   const authenticate = createAuthenticator(db, config.authFailureLimit);
+  // Authentication decides on the route the router matched (percent-decoded, case-folded), and
+  // on the raw URL for the paths that match no route.
+  const API = /^\/api(\/|$)/i;
   app.addHook('onRequest', async (req) => {
-    if (/^\/api(\/|$)/i.test(req.url)) req.principal = await authenticate(req);
+    if (API.test(req.routeOptions.url ?? '') || API.test(req.url)) req.principal = await authenticate(req);
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);

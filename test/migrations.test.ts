@@ -33,6 +33,11 @@ import {
   type TestDatabase,
 } from './helpers.js';
 
+/** The number of the committed migrations, and the ids of the next ones. */
+const HEAD = loadMigrations().length;
+const NEXT = `${String(HEAD + 1).padStart(4, '0')}_newer`;
+const AFTER = `${String(HEAD + 2).padStart(4, '0')}_broken`;
+
 const withoutHistory = (lines: string[]): string[] => lines.filter((l) => !l.includes('schema_history'));
 
 /** A copy of the committed migrations, to add to or change. */
@@ -121,20 +126,21 @@ describe('a database', () => {
   it('upgraded by a newer build is refused by this one and left unchanged', async () => {
     const dir = migrationsCopy();
     try {
-      addMigration(dir, '0003_newer.sql', 'CREATE INDEX job_type_name_idx ON job_type (tenant_id, name);');
+      addMigration(dir, `${NEXT}.sql`, 'CREATE INDEX job_type_name_idx ON job_type (tenant_id, name);');
       await migrate(db, { dir });
       const before = await migrationStatus(db, dir);
-      assert.equal(before.applied.length, 3);
+      assert.equal(before.applied.length, HEAD + 1);
       await assert.rejects(
         migrate(db),
         (err: Error) =>
           err instanceof SchemaError &&
-          /database schema is at version 3 \(0003_newer, applied by fieldservice-api [^)]+\); this build \(fieldservice-api .+\) knows versions up to 2/.test(
-            err.message,
-          ),
+          err.message.startsWith(
+            `database schema is at version ${HEAD + 1} (${NEXT}, applied by fieldservice-api `,
+          ) &&
+          err.message.includes(`) knows versions up to ${HEAD}: refusing to start`),
       );
       assert.deepEqual((await migrationStatus(db, dir)).applied, before.applied);
-      assert.deepEqual(await schemaProblems(db), ['schema version 3, this build needs 2']);
+      assert.deepEqual(await schemaProblems(db), [`schema version ${HEAD + 1}, this build needs ${HEAD}`]);
       assert.deepEqual(await schemaProblems(db, dir), []);
     } finally {
       rmSync(dir, { recursive: true });
@@ -144,10 +150,10 @@ describe('a database', () => {
   it('stops at a migration that fails half-way, exactly as it was before it', async () => {
     const dir = migrationsCopy();
     try {
-      addMigration(dir, '0003_newer.sql', 'CREATE INDEX job_type_name_idx ON job_type (tenant_id, name);');
+      addMigration(dir, `${NEXT}.sql`, 'CREATE INDEX job_type_name_idx ON job_type (tenant_id, name);');
       addMigration(
         dir,
-        '0004_broken.sql',
+        `${AFTER}.sql`,
         `ALTER TABLE job_type ADD COLUMN half_done integer;
          CREATE INDEX job_type_half_idx ON job_type (half_done);
          UPDATE job_type SET half_done = 1 / (SELECT count(*) - count(*) FROM job_type);`,
@@ -156,7 +162,7 @@ describe('a database', () => {
       const historyBefore = (await migrationStatus(db, dir)).applied;
       await assert.rejects(
         migrate(db, { dir }),
-        /migration 0004_broken failed, nothing of it was applied: division by zero/,
+        new RegExp(`migration ${AFTER} failed, nothing of it was applied: division by zero`),
       );
       assert.deepEqual(await catalog(db), schemaBefore);
       assert.deepEqual((await migrationStatus(db, dir)).applied, historyBefore);
@@ -168,7 +174,7 @@ describe('a database', () => {
   it('whose applied migration file changed is refused', async () => {
     const dir = migrationsCopy();
     try {
-      addMigration(dir, '0003_newer.sql', 'CREATE INDEX job_type_name_idx ON job_type (tenant_id, name);');
+      addMigration(dir, `${NEXT}.sql`, 'CREATE INDEX job_type_name_idx ON job_type (tenant_id, name);');
       appendFileSync(join(dir, '0002_refuse_unversioned_builds.sql'), '-- changed afterwards\n');
       await assert.rejects(
         migrate(db, { dir }),
@@ -243,9 +249,38 @@ describe('the migration generator', () => {
     const out = changed(
       withField('name', { ...registry.entity('job_type').spec.fields['name'], maxLength: 300 }),
     );
-    assert.deepEqual(out.statements, [
-      'ALTER TABLE "job_type" ALTER COLUMN "name" TYPE varchar(300) USING "name"::varchar(300);',
-    ]);
+    assert.deepEqual(out.statements, ['ALTER TABLE "job_type" ALTER COLUMN "name" TYPE varchar(300);']);
+  });
+
+  it('narrows a column only when every stored value fits: nothing is cut short', async () => {
+    const out = changed(
+      withField('name', { ...registry.entity('job_type').spec.fields['name'], maxLength: 5 }),
+    );
+    const test = await openTestDatabase();
+    const dir = migrationsCopy();
+    try {
+      const tenant = await createTenant(test.db, 'narrow.test');
+      const app = await buildApp({ db: test.db, logger: false });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/JobType',
+        headers: { authorization: tenant.auth, 'content-type': 'application/json' },
+        payload: { code: 'LONG', name: 'A name longer than five' },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      await app.close();
+      addMigration(
+        dir,
+        `${String(loadMigrations().length + 1).padStart(4, '0')}_narrow.sql`,
+        out.statements.join('\n'),
+      );
+      await assert.rejects(migrate(test.db, { dir }), /nothing of it was applied: value too long/);
+      const kept = await test.db.query("SELECT name FROM job_type WHERE code = 'LONG'");
+      assert.equal(kept.rows[0]!['name'], 'A name longer than five');
+    } finally {
+      rmSync(dir, { recursive: true });
+      await test.close();
+    }
   });
 
   it('refuses a required field without a backfill, and fills it in with one', () => {

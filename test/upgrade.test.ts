@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../src/app.js';
 import { openDatabase, type Database } from '../src/db/database.js';
-import { migrate } from '../src/db/migrate.js';
+import { loadMigrations, migrate } from '../src/db/migrate.js';
 import { registry } from '../src/schema/registry.js';
 import { catalog } from './catalog.js';
 import { freePort } from './cluster.js';
@@ -28,6 +28,12 @@ import {
 } from './helpers.js';
 import { startServer } from './process.js';
 import { createSample } from './samples.js';
+
+/** The committed migrations; the newer build adds the next one. */
+const HEAD = loadMigrations().length;
+const pad = (n: number): string => String(n).padStart(4, '0');
+const GENERATED = `${pad(HEAD + 1)}_job_type_grade`;
+const BROKEN = `${pad(HEAD + 2)}_broken`;
 
 const work = mkdtempSync(join(tmpdir(), 'fs-upgrade-'));
 const newer = join(work, 'newer');
@@ -178,15 +184,15 @@ describe('an upgrade to a newer build', () => {
     const first = runIn(newer, ['scripts/generate.ts', '--name', 'job_type_grade']);
     assert.equal(first.status, 0, first.out);
     const files = readdirSync(join(newer, 'migrations')).filter((f) => f.endsWith('.sql'));
-    assert.deepEqual(files.slice(-2), ['0002_refuse_unversioned_builds.sql', '0003_job_type_grade.sql']);
-    const sql = readFileSync(join(newer, 'migrations/0003_job_type_grade.sql'), 'utf8');
+    assert.deepEqual(files.slice(-2), [`${loadMigrations().at(-1)!.id}.sql`, `${GENERATED}.sql`]);
+    const sql = readFileSync(join(newer, `migrations/${GENERATED}.sql`), 'utf8');
     assert.match(sql, /ALTER COLUMN "description" TYPE varchar\(300\)/);
     assert.match(sql, /UPDATE "job_type" SET "grade" = 'standard' WHERE "grade" IS NULL;/);
     assert.match(sql, /CREATE INDEX "job_type_name_idx" ON "job_type" \(tenant_id, "name"\);/);
     assert.match(sql, /CREATE OR REPLACE FUNCTION "job_part_usage_signed_guard"\(\)/);
     const again = runIn(newer, ['scripts/generate.ts']);
-    assert.match(again.out, /schema unchanged: no migration \(at 0003_job_type_grade\)/);
-    assert.equal(readdirSync(join(newer, 'migrations')).filter((f) => f.endsWith('.sql')).length, 3);
+    assert.ok(again.out.includes(`schema unchanged: no migration (at ${GENERATED})`), again.out);
+    assert.equal(readdirSync(join(newer, 'migrations')).filter((f) => f.endsWith('.sql')).length, HEAD + 1);
     assert.equal(runIn(newer, drift).status, 0);
   });
 
@@ -279,14 +285,16 @@ describe('an upgrade to a newer build', () => {
       history: (await history(db)).rows,
       schema: await catalog(db),
     }));
-    assert.equal(before.history.length, 3);
+    assert.equal(before.history.length, HEAD + 1);
     const refused = await refusedStart(process.cwd());
     assert.notEqual(refused.code, 0);
     const lines = refused.out.trim().split('\n');
     assert.equal(lines.length, 1, refused.out);
     assert.match(
       lines[0]!,
-      /^fieldservice: not started: database schema is at version 3 \(0003_job_type_grade, applied by fieldservice-api [^)]+\); this build \(fieldservice-api [^)]+\) knows versions up to 2/,
+      new RegExp(
+        `^fieldservice: not started: database schema is at version ${HEAD + 1} \\(${GENERATED}, applied by fieldservice-api [^)]+\\); this build \\(fieldservice-api [^)]+\\) knows versions up to ${HEAD}:`,
+      ),
     );
     await onDatabase(async (db) => {
       assert.deepEqual((await history(db)).rows, before.history);
@@ -299,21 +307,27 @@ describe('an upgrade to a newer build', () => {
 
   it('stops at a migration that fails half-way and leaves the database as it was', async () => {
     writeFileSync(
-      join(newer, 'migrations/0004_broken.sql'),
+      join(newer, `migrations/${BROKEN}.sql`),
       `ALTER TABLE job_type ADD COLUMN half_done integer;
 UPDATE job_type SET half_done = 1 / (SELECT count(*) - count(*) FROM job_type);\n`,
     );
     const snapshot = JSON.parse(readFileSync(join(newer, 'migrations/snapshot.json'), 'utf8')) as {
       version: number;
     };
-    writeFileSync(join(newer, 'migrations/snapshot.json'), JSON.stringify({ ...snapshot, version: 4 }));
+    writeFileSync(
+      join(newer, 'migrations/snapshot.json'),
+      JSON.stringify({ ...snapshot, version: HEAD + 2 }),
+    );
     const before = await onDatabase(async (db) => ({
       history: (await history(db)).rows,
       schema: await catalog(db),
     }));
     const refused = await refusedStart(newer);
     assert.notEqual(refused.code, 0);
-    assert.match(refused.out, /migration 0004_broken failed, nothing of it was applied: division by zero/);
+    assert.ok(
+      refused.out.includes(`migration ${BROKEN} failed, nothing of it was applied: division by zero`),
+      refused.out,
+    );
     await onDatabase(async (db) => {
       assert.deepEqual((await history(db)).rows, before.history);
       assert.deepEqual(await catalog(db), before.schema);

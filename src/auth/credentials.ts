@@ -115,6 +115,8 @@ export function splitBasic(
   const colon = decoded.indexOf(':');
   const at = decoded.lastIndexOf('@');
   if (colon <= 0 || at <= colon) return undefined;
+  // Control characters (a NUL byte) are in no user name, password or domain.
+  if (/[\u0000-\u001f\u007f]/.test(decoded)) return undefined;
   return {
     username: decoded.slice(0, colon),
     password: decoded.slice(colon + 1, at),

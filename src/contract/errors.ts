@@ -99,8 +99,8 @@ export const ERRORS = {
   too_deep: {
     status: 400,
     title: 'Nested too deeply',
-    when: 'Embedded records nested more than 8 deep',
-    routes: ONE,
+    when: 'Embedded records nested more than 8 deep, or a body nested more than 32 levels',
+    routes: BODY,
   },
   batch_rejected: {
     status: 400,

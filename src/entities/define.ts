@@ -18,7 +18,9 @@ export type SystemRole =
   /** Last update time, kept by the server on every write. */
   | 'updated'
   /** Version of the row: a new number on every write (optimistic concurrency, sync order). */
-  | 'version';
+  | 'version'
+  /** Kept by the server from other records (a count of lines); a value sent is ignored. */
+  | 'kept';
 
 /** A closed list of values. */
 export interface EnumSpec {

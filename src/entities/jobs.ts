@@ -124,10 +124,12 @@ export const jobs = defineEntity({
     },
     internal_memo: {
       type: 'string',
+      maxLength: 4000,
       description: 'Internal field for communication between BackOffice/Planners/Technicians',
     },
     prejob_information: {
       type: 'string',
+      maxLength: 4000,
       description: 'Information usefull for the technician before start (Call the customer,...)',
     },
     estimated_time: {

@@ -39,10 +39,11 @@ export const purchaseOrder = defineEntity({
       },
     },
     description: { type: 'string', description: 'Description of the purchase order', maxLength: 255 },
-    memo: { type: 'string', description: 'Memo of the purchase order' },
+    memo: { type: 'string', maxLength: 4000, description: 'Memo of the purchase order' },
     total_lines: {
       type: 'integer',
       description: 'Total of the lines of the order (kept up to date by the server)',
+      system: 'kept',
     },
     date_create: { type: 'datetime', description: 'Creation date+time', system: 'created' },
     date_update: { type: 'datetime', description: 'Update date+time', system: 'updated' },

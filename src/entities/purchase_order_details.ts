@@ -68,7 +68,7 @@ export const purchaseOrderDetails = defineEntity({
       minimum: 0.1,
       maximum: Number.MAX_VALUE,
     },
-    memo: { type: 'string', description: 'Line memo/remark' },
+    memo: { type: 'string', maxLength: 4000, description: 'Line memo/remark' },
     cost_price: {
       type: 'decimal',
       description: 'Unit Cost Price (statistic purpose)',

@@ -27,7 +27,7 @@ export const user = defineEntity({
     functions: { type: 'string', description: 'Functions of the user', maxLength: 255 },
     birthdate: { type: 'datetime', description: 'Birth date' },
     skype: { type: 'string', description: 'Skype account', maxLength: 255 },
-    notes: { type: 'string', description: 'Notes about the user' },
+    notes: { type: 'string', maxLength: 4000, description: 'Notes about the user' },
     sales_organization_id: {
       type: 'uuid',
       description: 'Foreign key of the sales organization (null = global)',

@@ -20,6 +20,12 @@ declare module 'fastify' {
 export const unauthorized = (message: string): ContractError =>
   new ContractError({ code: 'unauthorized', message });
 
+/** The authenticated caller of an /api route; no route runs without one. */
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw unauthorized('Credentials are required');
+  return req.principal;
+}
+
 const FAILURE_WINDOW_MS = 15 * 60_000;
 const MAX_HEADER = 4096;
 

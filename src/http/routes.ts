@@ -25,6 +25,7 @@ import { toRecord } from '../schema/serialize.js';
 import type { Validator } from '../schema/validate.js';
 import { fromXml, xmlItems } from '../schema/xml.js';
 import { queryOf, XmlBody } from './content.js';
+import { principalOf } from './auth.js';
 import { idempotencyKey, withIdempotency, type StoredResponse } from './idempotency.js';
 import { listResponse, recordResponse, resultsResponse, send } from './responses.js';
 
@@ -54,7 +55,32 @@ function keyOf(req: FastifyRequest): string {
   return m[1]!.toLowerCase();
 }
 
+/** Deepest nesting of objects and arrays a body may have (embedded records go 8 deep). */
+const MAX_NESTING = 32;
+
+/** Refuses a body nested deeper than MAX_NESTING, walking it without recursion. */
+function checkNesting(body: unknown): void {
+  const stack: Array<[unknown, number]> = [[body, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_NESTING) {
+      throw new ContractError({
+        code: 'too_deep',
+        message: `The body is nested more than ${MAX_NESTING} levels deep`,
+      });
+    }
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+}
+
 function bodyOf(entity: Entity, req: FastifyRequest): unknown {
+  const body = bodyOrXml(entity, req);
+  checkNesting(body);
+  return body;
+}
+
+function bodyOrXml(entity: Entity, req: FastifyRequest): unknown {
   const body = req.body;
   if (body instanceof XmlBody) {
     if (body.root !== entity.name) {
@@ -73,6 +99,12 @@ function bodyOf(entity: Entity, req: FastifyRequest): unknown {
 
 /** The records of a batch body: a JSON array, or `<ArrayOfX>` with `<X>` elements. */
 function batchOf(entity: Entity, req: FastifyRequest): unknown[] {
+  const records = batchOrXml(entity, req);
+  checkNesting(records);
+  return records;
+}
+
+function batchOrXml(entity: Entity, req: FastifyRequest): unknown[] {
   const body = req.body;
   if (body instanceof XmlBody) return xmlItems(entity, body.node).map((node) => fromXml(entity, node));
   if (!Array.isArray(body)) {
@@ -118,7 +150,7 @@ function refusal(outcome: SaveOutcome): ContractError {
 export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { db, validator } = deps;
   const inTenant = <T>(req: FastifyRequest, fn: (tx: Executor) => Promise<T>): Promise<T> =>
-    db.withTenant(req.principal!.tenantId, fn);
+    db.withTenant(principalOf(req).tenantId, fn);
 
   /** A write: one tenant transaction, replayed from its Idempotency-Key when there is one. */
   const write = async (

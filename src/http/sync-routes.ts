@@ -7,6 +7,7 @@ import { recordJson, recordXml } from '../schema/serialize.js';
 import { escapeXml, XSI } from '../schema/xml.js';
 import { queryOf, responseFormat, sendText } from './content.js';
 import { SYNC_PAGE_DEFAULT, SYNC_PAGE_MAX, SYNC_PATH } from '../contract/routes.js';
+import { principalOf } from './auth.js';
 import { ContractError } from './errors.js';
 
 function selected(registry: Registry, list: string | undefined): Entity[] {
@@ -60,7 +61,7 @@ export function registerSyncRoutes(app: FastifyInstance, db: Database, registry:
     }
     const limit = Math.min(Math.max(Number(raw ?? SYNC_PAGE_DEFAULT), 1), SYNC_PAGE_MAX);
     const page = await db.withTenant(
-      req.principal!.tenantId,
+      principalOf(req).tenantId,
       (tx) => pullChanges(tx, entities, cursor, limit),
       true,
     );

@@ -158,7 +158,11 @@ function alterColumns(change: TableChange, backfill: Backfill, out: SchemaChange
     const b = to.columns[c]!;
     const column = `ALTER TABLE ${t} ALTER COLUMN ${q(c)}`;
     if (a.type !== b.type) {
-      out.statements.push(`${column} TYPE ${b.type} USING ${q(c)}::${b.type};`);
+      // Between text types the value converts as an assignment, which refuses a value too long for
+      // the new length (an explicit cast would cut it short without a word).
+      const textual = (t: string): boolean => t === 'text' || /^varchar\(\d+\)$/.test(t);
+      const using = textual(a.type) && textual(b.type) ? '' : ` USING ${q(c)}::${b.type}`;
+      out.statements.push(`${column} TYPE ${b.type}${using};`);
       out.summary.push(`${name}.${c}: type ${a.type} -> ${b.type}`);
     }
     if (a.default !== b.default) {
