@@ -116,6 +116,7 @@ export function splitBasic(
   const at = decoded.lastIndexOf('@');
   if (colon <= 0 || at <= colon) return undefined;
   // Control characters (a NUL byte) are in no user name, password or domain.
+  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(decoded)) return undefined;
   return {
     username: decoded.slice(0, colon),
