@@ -16,6 +16,11 @@ export interface ErrorSpec {
   readonly transient?: true;
 }
 
+/** How deep embedded records may be nested in one write. */
+export const MAX_EMBED_DEPTH = 8;
+/** How deep objects and arrays may be nested in a request body. */
+export const MAX_BODY_NESTING = 32;
+
 const ALL: readonly RouteKind[] = [
   'list',
   'get',
@@ -99,7 +104,7 @@ export const ERRORS = {
   too_deep: {
     status: 400,
     title: 'Nested too deeply',
-    when: 'Embedded records nested more than 8 deep, or a body nested more than 32 levels',
+    when: `Embedded records nested more than ${MAX_EMBED_DEPTH} deep, or a body nested more than ${MAX_BODY_NESTING} levels`,
     routes: BODY,
   },
   batch_rejected: {
@@ -225,6 +230,10 @@ export const ERRORS = {
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/** The errors a kind of route can answer with, in the table's order. */
+export const errorsOf = (kind: RouteKind): Array<[ErrorCode, ErrorSpec]> =>
+  (Object.entries(ERRORS) as Array<[ErrorCode, ErrorSpec]>).filter(([, e]) => e.routes.includes(kind));
 
 /** Whether the request itself was fine and may succeed when sent again. */
 export const isTransient = (code: ErrorCode): boolean => (ERRORS[code] as ErrorSpec).transient === true;

@@ -4,7 +4,7 @@
  * are made from it.
  */
 import type { Entity, Registry } from '../schema/registry.js';
-import { ERRORS } from './errors.js';
+import { errorsOf } from './errors.js';
 
 export type RouteKind = 'list' | 'get' | 'create' | 'update' | 'delete' | 'save' | 'saveMultiple' | 'sync';
 
@@ -52,9 +52,7 @@ const SUCCESS: Record<RouteKind, number[]> = {
 
 /** The statuses a kind of route can answer: its successes, then those of the errors it can give. */
 export function statusesOf(kind: RouteKind): number[] {
-  const errors = Object.values(ERRORS)
-    .filter((e) => (e.routes as readonly RouteKind[]).includes(kind))
-    .map((e) => e.status);
+  const errors = errorsOf(kind).map(([, e]) => e.status);
   return [...new Set([...SUCCESS[kind], ...errors])].sort((a, b) => a - b);
 }
 

@@ -4,7 +4,7 @@
  * XML, error responses) and one page per resource model. Pure functions of the registry and the
  * route catalog; every text is HTML-escaped.
  */
-import { ERRORS, type ErrorSpec } from '../contract/errors.js';
+import { errorsOf } from '../contract/errors.js';
 import { RESULT_MEMBERS } from '../contract/results.js';
 import {
   DEFAULT_LIMITS,
@@ -142,8 +142,7 @@ function uriRows(route: RouteDoc): FieldRow[] {
 
 /** The errors a route can answer with, one row a code: status, code, when. */
 function errorRows(route: RouteDoc): string[][] {
-  return Object.entries(ERRORS as Record<string, ErrorSpec>)
-    .filter(([, e]) => e.routes.includes(route.kind))
+  return errorsOf(route.kind)
     .sort(([, a], [, b]) => a.status - b.status)
     .map(([code, e]) => [String(e.status), code, e.when]);
 }

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document of every route, derived from the registry (schemas, descriptions, max
  * lengths, patterns, ranges, required and "optionally required" rules) and the route catalog.
  */
-import { ERRORS, type ErrorSpec } from '../contract/errors.js';
+import { ERRORS, errorsOf } from '../contract/errors.js';
 import { RESULT_MEMBERS } from '../contract/results.js';
 import {
   DEFAULT_LIMITS,
@@ -131,11 +131,11 @@ const content = (schema: JsonSchema, example?: string): Record<string, unknown> 
   );
 
 /** The description of an error status: the errors of the table with this status, for this route. */
-function errorDescription(status: number, route?: RouteDoc): string {
-  const errors = Object.entries(ERRORS as Record<string, ErrorSpec>).filter(
-    ([, e]) => e.status === status && (!route || e.routes.includes(route.kind)),
-  );
-  return errors.map(([code, e]) => `${code}: ${e.when}`).join('; ');
+function errorDescription(status: number, route: RouteDoc): string {
+  return errorsOf(route.kind)
+    .filter(([, e]) => e.status === status)
+    .map(([code, e]) => `${code}: ${e.when}`)
+    .join('; ');
 }
 
 function operation(route: RouteDoc): Record<string, unknown> {

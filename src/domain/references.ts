@@ -7,18 +7,21 @@
  * when it matches nothing, its own references resolved the same way. Where one ERP key names
  * several records, the record's sales organization chooses (its own, else the global one).
  */
-import { ContractError, isTransient, unresolved, validationError } from '../contract/errors.js';
+import {
+  ContractError,
+  isTransient,
+  MAX_EMBED_DEPTH,
+  unresolved,
+  validationError,
+} from '../contract/errors.js';
 import { fromDatabaseError } from '../db/errors.js';
 import { findById, insertRow, updateRow, type Row } from '../db/records.js';
 import { q } from '../schema/schema-model.js';
 import type { Entity, Ref } from '../schema/registry.js';
-import { missingGroups, pickWritable, type FieldError } from '../schema/validate.js';
+import { given, missingGroups, pickWritable, type FieldError } from '../schema/validate.js';
 import { differs } from './existing.js';
 import type { Pending, RuleContext } from './rules.js';
 import type { Executor } from '../db/database.js';
-
-const given = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
-const MAX_DEPTH = 8;
 
 interface Match {
   id: string;
@@ -175,7 +178,7 @@ const prefix = (path: string, errors: FieldError[]): FieldError[] =>
 /** Resolves a nested object to the id of an existing, updated or new record of `target`. */
 async function resolveNode(ctx: RuleContext, target: Entity, at: NodeAt): Promise<string> {
   const { node, path, depth } = at;
-  if (depth > MAX_DEPTH) {
+  if (depth > MAX_EMBED_DEPTH) {
     throw new ContractError({
       code: 'too_deep',
       message: `${path}: embedded entities are nested too deeply`,

@@ -5,7 +5,7 @@
  * inside one tenant transaction, under its Idempotency-Key when one is given.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import { ContractError, notFound } from '../contract/errors.js';
+import { ContractError, MAX_BODY_NESTING, notFound } from '../contract/errors.js';
 import { asRefused, resultJson } from '../contract/results.js';
 import {
   KEY_SEGMENT,
@@ -55,19 +55,16 @@ function keyOf(req: FastifyRequest): string {
   return m[1]!.toLowerCase();
 }
 
-/** Deepest nesting of objects and arrays a body may have (embedded records go 8 deep). */
-const MAX_NESTING = 32;
-
-/** Refuses a body nested deeper than MAX_NESTING, walking it without recursion. */
+/** Refuses a body nested deeper than MAX_BODY_NESTING, walking it without recursion. */
 function checkNesting(body: unknown): void {
   const stack: Array<[unknown, number]> = [[body, 1]];
   while (stack.length) {
     const [value, depth] = stack.pop()!;
     if (value === null || typeof value !== 'object') continue;
-    if (depth > MAX_NESTING) {
+    if (depth > MAX_BODY_NESTING) {
       throw new ContractError({
         code: 'too_deep',
-        message: `The body is nested more than ${MAX_NESTING} levels deep`,
+        message: `The body is nested more than ${MAX_BODY_NESTING} levels deep`,
       });
     }
     for (const child of Object.values(value)) stack.push([child, depth + 1]);

@@ -193,7 +193,8 @@ export function createValidator(registry: Registry): Validator {
   };
 }
 
-const given = (value: unknown): boolean => value !== undefined && value !== null && value !== '';
+/** A value given: not absent, null or empty. */
+export const given = (value: unknown): boolean => value !== undefined && value !== null && value !== '';
 
 /** "Optionally required" groups: the id, the ERP key or the embedded object must be provided. */
 export function missingGroups(entity: Entity, body: Record<string, unknown>, partial = false): FieldError[] {
