@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { routeCatalog } from '../src/contract/routes.js';
 import { registry } from '../src/schema/registry.js';
-import { setup, type TestContext } from './helpers.js';
+import { call, setup, type TestContext } from './helpers.js';
 
 let ctx: TestContext;
 before(async () => (ctx = await setup()));
@@ -79,4 +79,37 @@ it('a request id from the client is kept only when short and printable', async (
     assert.notEqual(res.headers['x-request-id'], bad);
     assert.match(String(res.headers['x-request-id']), /^[\w.-]{1,64}$/);
   }
+});
+
+it('a body nested deeper than 32 levels is a 400 too_deep and stores nothing', async () => {
+  // Written as text, the way a client that builds it by hand sends it.
+  const levels = 5000;
+  const deep = `${'{"name":"nested","_parent_job":'.repeat(levels)}{"name":"deep"}${'}'.repeat(levels)}`;
+  const before = await ctx.db.query('SELECT count(*)::int AS n FROM jobs');
+  for (const [url, body] of [
+    ['/api/Jobs', `{"name":"J","_parent_job":${deep}}`],
+    ['/api/Jobs/SaveMultiple', `[{"name":"J","_parent_job":${deep}}]`],
+  ] as const) {
+    const res = await call(ctx, 'POST', url, { body });
+    assert.equal(res.statusCode, 400, `${url}: ${res.body.slice(0, 200)}`);
+    assert.equal(res.json()['code'], 'too_deep');
+    assert.match(String(res.json()['message']), /nested more than 32 levels/);
+  }
+  const after = await ctx.db.query('SELECT count(*)::int AS n FROM jobs');
+  assert.deepEqual(after.rows, before.rows);
+});
+
+it('total_lines sent by a client is ignored: the server counts the lines', async () => {
+  const order = await call(ctx, 'POST', '/api/PurchaseOrder', {
+    body: { code: 'PO-HOSTILE', total_lines: 999 },
+  });
+  assert.equal(order.statusCode, 201, order.body);
+  assert.notEqual(order.json()['total_lines'], 999);
+  const id = String(order.json()['id']);
+  const put = await call(ctx, 'PUT', `/api/PurchaseOrder(${id})`, { body: { total_lines: 42 } });
+  assert.equal(put.statusCode, 200, put.body);
+  assert.notEqual(put.json()['total_lines'], 42);
+  const stored = await ctx.db.query('SELECT total_lines FROM purchase_order WHERE id = $1', [id]);
+  assert.notEqual(stored.rows[0]!['total_lines'], 999);
+  assert.notEqual(stored.rows[0]!['total_lines'], 42);
 });
