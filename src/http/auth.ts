@@ -6,7 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.js';
 import { sha256, verifyBasic, verifyToken, type Principal } from '../auth/credentials.js';
-import { ContractError } from './errors.js';
+import { ContractError } from '../contract/errors.js';
 
 const CACHE_MS = 60_000;
 const CACHE_MAX = 10_000;

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseXml, XmlRefused, type XmlNode } from '../schema/xml.js';
-import { ContractError } from './errors.js';
+import { ContractError } from '../contract/errors.js';
 
 export type Format = 'json' | 'xml';
 

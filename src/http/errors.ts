@@ -6,8 +6,6 @@
 import { ERRORS, type ContractError, type ErrorCode } from '../contract/errors.js';
 import type { FieldError } from '../schema/validate.js';
 
-export { ContractError, notFound, validationError } from '../contract/errors.js';
-
 export interface ErrorBody {
   status: number;
   code: ErrorCode;

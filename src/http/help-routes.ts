@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { helpIndex, helpResourceModel, helpRoute } from '../docs/help.js';
 import type { Registry } from '../schema/registry.js';
 import { helpName, routeCatalog, type RouteLimits } from '../contract/routes.js';
-import { ContractError } from './errors.js';
+import { ContractError } from '../contract/errors.js';
 
 const html = (reply: FastifyReply, body: string): FastifyReply =>
   reply.code(200).type('text/html; charset=utf-8').send(body);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Executor } from '../db/database.js';
 import { XmlBody } from './content.js';
-import { ContractError } from './errors.js';
+import { ContractError } from '../contract/errors.js';
 
 export interface StoredResponse {
   status: number;

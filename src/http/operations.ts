@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry as Metrics, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../db/database.js';
 import { schemaProblems } from '../db/migrate.js';
-import { ContractError } from './errors.js';
+import { ContractError } from '../contract/errors.js';
 
 export interface OperationsOptions {
   maxInFlight: number;

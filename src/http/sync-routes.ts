@@ -8,7 +8,7 @@ import { escapeXml, XSI } from '../schema/xml.js';
 import { queryOf, responseFormat, sendText } from './content.js';
 import { SYNC_PAGE_DEFAULT, SYNC_PAGE_MAX, SYNC_PATH } from '../contract/routes.js';
 import { principalOf } from './auth.js';
-import { ContractError } from './errors.js';
+import { ContractError } from '../contract/errors.js';
 
 function selected(registry: Registry, list: string | undefined): Entity[] {
   if (!list) return [...registry.entities];
