@@ -285,7 +285,7 @@ async function benchTarget(target: 'postgres' | 'pglite'): Promise<void> {
     }
     const selectAll = await timed(() =>
       db.withTenant(feedRefs.tenantId, (tx) =>
-        tx.query('SELECT * FROM job_part_usage ORDER BY sys_change_txid, row_version'),
+        tx.query('SELECT * FROM job_part_usage ORDER BY id'),
       ),
     );
     if (selectAll.value.rowCount !== FEED) throw new Error('unexpected feed rows');

@@ -12,15 +12,46 @@ END $$;
 GRANT USAGE ON SCHEMA public TO fieldservice_app;
 CREATE SEQUENCE "fs_change_seq";
 GRANT USAGE ON SEQUENCE "fs_change_seq" TO fieldservice_app;
-CREATE OR REPLACE FUNCTION "fs_tombstone"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "fs_log_change"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  -- The purge removes expired rows without leaving tombstones behind.
-  IF current_setting('fieldservice.purging', true) IS DISTINCT FROM 'on' THEN
-    INSERT INTO sync_tombstone (tenant_id, entity, id) VALUES (OLD.tenant_id, TG_TABLE_NAME, OLD.id)
-    ON CONFLICT (tenant_id, entity, id) DO UPDATE
-      SET sys_change_txid = pg_current_xact_id(), row_version = nextval('fs_change_seq'), deleted_at = clock_timestamp();
+  -- The purge removes expired rows without logging them.
+  IF current_setting('fieldservice.purging', true) = 'on' THEN
+    RETURN NULL;
   END IF;
-  RETURN OLD;
+  IF TG_OP = 'DELETE' THEN
+    INSERT INTO change_log (tenant_id, entity, record_id, row_version, deleted)
+    SELECT tenant_id, TG_TABLE_NAME, id, row_version + 1, true FROM fs_old ORDER BY id;
+  ELSE
+    INSERT INTO change_log (tenant_id, entity, record_id, row_version, deleted)
+    SELECT tenant_id, TG_TABLE_NAME, id, row_version, false FROM fs_new ORDER BY id;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION "fs_sequence_changes"() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  tenant uuid := NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid;
+  last bigint;
+  added bigint;
+BEGIN
+  IF tenant IS NULL THEN
+    RAISE EXCEPTION 'fs_sequence_changes: no tenant is set';
+  END IF;
+  INSERT INTO feed_state (tenant_id) VALUES (tenant) ON CONFLICT (tenant_id) DO NOTHING;
+  SELECT last_position INTO last FROM feed_state WHERE tenant_id = tenant FOR UPDATE;
+  -- A new statement, so a new snapshot: every entry committed before the lock was taken is seen.
+  WITH pending AS (
+    SELECT log_id, row_number() OVER (ORDER BY log_id) AS n
+    FROM change_log WHERE tenant_id = tenant AND position IS NULL
+  )
+  UPDATE change_log c SET position = last + p.n FROM pending p WHERE c.log_id = p.log_id;
+  GET DIAGNOSTICS added = ROW_COUNT;
+  IF added > 0 THEN
+    DELETE FROM change_log o USING change_log c
+    WHERE c.tenant_id = tenant AND c.position > last AND o.tenant_id = tenant
+      AND o.entity = c.entity AND o.record_id = c.record_id AND o.position < c.position;
+    UPDATE feed_state SET last_position = last + added WHERE tenant_id = tenant;
+  END IF;
+  RETURN last + added;
 END $$;
 CREATE OR REPLACE FUNCTION "fs_refuse_unversioned_build"() RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
@@ -29,113 +60,129 @@ BEGIN
 END $$;
 CREATE OR REPLACE FUNCTION "db_country_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'db_country' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "sales_organization_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'sales_organization' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "db_unit_of_measure_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'db_unit_of_measure' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "company_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'company' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "db_address_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'db_address' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "contact_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'contact' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "user_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'user' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "skill_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'skill' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "job_type_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'job_type' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "job_priority_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'job_priority' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "job_status_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'job_status' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "project_status_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'project_status' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "equipment_brand_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'equipment_brand' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "equipment_family_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'equipment_family' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "equipment_model_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'equipment_model' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "project_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'project' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -148,8 +195,9 @@ BEGIN
 END $$;
 CREATE OR REPLACE FUNCTION "jobs_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'jobs' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -162,15 +210,17 @@ BEGIN
 END $$;
 CREATE OR REPLACE FUNCTION "job_planning_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'job_planning' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "job_dispatch_log_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'job_dispatch_log' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
   ELSE NEW."date_create" := COALESCE(NEW."date_create", clock_timestamp()); END IF;
@@ -178,22 +228,25 @@ BEGIN
 END $$;
 CREATE OR REPLACE FUNCTION "article_category_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'article_category' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "article_color_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'article_color' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "article_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'article' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -202,22 +255,25 @@ BEGIN
 END $$;
 CREATE OR REPLACE FUNCTION "article_stock_location_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'article_stock_location' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "purchase_order_status_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'purchase_order_status' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "purchase_order_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'purchase_order' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -230,15 +286,17 @@ BEGIN
 END $$;
 CREATE OR REPLACE FUNCTION "purchase_order_details_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'purchase_order_details' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "job_part_usage_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.sys_change_txid := pg_current_xact_id();
-  NEW."row_version" := nextval('fs_change_seq');
+  IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
+  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = 'job_part_usage' AND record_id = NEW.id), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -309,33 +367,48 @@ CREATE TABLE "api_token" (
   CONSTRAINT "api_token_token_hash_key" UNIQUE (token_hash)
 );
 COMMENT ON TABLE "api_token" IS 'Bearer tokens of API users, stored as SHA-256 of the token';
-CREATE TABLE "sync_tombstone" (
+CREATE TABLE "change_log" (
+  "log_id" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "entity" text NOT NULL,
-  "id" uuid NOT NULL,
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
-  "deleted_at" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  CONSTRAINT "sync_tombstone_pkey" PRIMARY KEY (tenant_id, entity, id)
+  "record_id" uuid NOT NULL,
+  "position" bigint,
+  "row_version" bigint NOT NULL,
+  "deleted" boolean NOT NULL,
+  "changed_at" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
+  CONSTRAINT "change_log_pkey" PRIMARY KEY (log_id)
 );
-COMMENT ON TABLE "sync_tombstone" IS 'Physically deleted records, kept for the sync feed until the retention expires';
-CREATE INDEX "sync_tombstone_changes" ON "sync_tombstone" (tenant_id, sys_change_txid, row_version);
-ALTER TABLE "sync_tombstone" ENABLE ROW LEVEL SECURITY;
-ALTER TABLE "sync_tombstone" FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON "sync_tombstone" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);
-GRANT SELECT, INSERT, UPDATE, DELETE ON "sync_tombstone" TO fieldservice_app;
-CREATE TABLE "sync_purge" (
+COMMENT ON TABLE "change_log" IS 'One entry per change of a record, written with the change; positions are given per tenant after commit (fs_sequence_changes), so the feed order is the order in which changes became visible';
+CREATE UNIQUE INDEX "change_log_position" ON "change_log" (tenant_id, position);
+CREATE INDEX "change_log_record" ON "change_log" (tenant_id, entity, record_id);
+ALTER TABLE "change_log" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "change_log" FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON "change_log" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);
+GRANT SELECT, INSERT, UPDATE, DELETE ON "change_log" TO fieldservice_app;
+CREATE TABLE "feed_state" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
-  "purged_txid" xid8 NOT NULL,
-  "purged_version" bigint NOT NULL,
-  "purged_at" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  CONSTRAINT "sync_purge_pkey" PRIMARY KEY (tenant_id)
+  "last_position" bigint NOT NULL DEFAULT 0,
+  "purge_generation" bigint NOT NULL DEFAULT 0,
+  "floor_generation" bigint NOT NULL DEFAULT 0,
+  CONSTRAINT "feed_state_pkey" PRIMARY KEY (tenant_id)
 );
-COMMENT ON TABLE "sync_purge" IS 'Latest change position removed by the purge: an older cursor must resynchronise';
-ALTER TABLE "sync_purge" ENABLE ROW LEVEL SECURITY;
-ALTER TABLE "sync_purge" FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON "sync_purge" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);
-GRANT SELECT, INSERT, UPDATE, DELETE ON "sync_purge" TO fieldservice_app;
+COMMENT ON TABLE "feed_state" IS 'Per tenant: the last feed position given, and how many purges removed entries from the feed (a cursor carries the count it saw)';
+ALTER TABLE "feed_state" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "feed_state" FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON "feed_state" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);
+GRANT SELECT, INSERT, UPDATE, DELETE ON "feed_state" TO fieldservice_app;
+CREATE TABLE "feed_purge" (
+  "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
+  "generation" bigint NOT NULL,
+  "max_position" bigint NOT NULL,
+  "purged_at" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
+  CONSTRAINT "feed_purge_pkey" PRIMARY KEY (tenant_id, generation)
+);
+COMMENT ON TABLE "feed_purge" IS 'Each purge that removed feed entries: the highest position it removed. A cursor given before a purge that removed a position after it must resynchronise';
+ALTER TABLE "feed_purge" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "feed_purge" FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON "feed_purge" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);
+GRANT SELECT, INSERT, UPDATE, DELETE ON "feed_purge" TO fieldservice_app;
 CREATE TABLE "idempotency_key" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "key" text NOT NULL,
@@ -366,11 +439,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "tenant_counter" TO fieldservice_app;
 CREATE TABLE "db_country" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "db_country_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "db_country" IS 'A country';
@@ -379,7 +451,6 @@ COMMENT ON COLUMN "db_country"."code" IS 'ISO code of the country (ERP PK)';
 COMMENT ON COLUMN "db_country"."name" IS 'Name of the country';
 COMMENT ON COLUMN "db_country"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "db_country"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "db_country_changes" ON "db_country" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "db_country_modified" ON "db_country" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "db_country_erp_key" ON "db_country" (tenant_id, "code");
 ALTER TABLE "db_country" ENABLE ROW LEVEL SECURITY;
@@ -389,7 +460,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "db_country" TO fieldservice_app;
 CREATE TABLE "sales_organization" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
   "description" varchar(255),
@@ -410,7 +480,7 @@ CREATE TABLE "sales_organization" (
   "url" varchar(255),
   "vat_reg_code" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "sales_organization_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "sales_organization" IS 'A sales organization: partitions the reference data of a tenant';
@@ -436,7 +506,6 @@ COMMENT ON COLUMN "sales_organization"."url" IS 'Web site';
 COMMENT ON COLUMN "sales_organization"."vat_reg_code" IS 'VAT registration number';
 COMMENT ON COLUMN "sales_organization"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "sales_organization"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "sales_organization_changes" ON "sales_organization" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "sales_organization_modified" ON "sales_organization" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "sales_organization_erp_key" ON "sales_organization" (tenant_id, "code");
 CREATE INDEX "sales_organization_db_country_id_idx" ON "sales_organization" (tenant_id, "db_country_id");
@@ -447,12 +516,11 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "sales_organization" TO fieldservice_app
 CREATE TABLE "db_unit_of_measure" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
   "system_type" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "db_unit_of_measure_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "db_unit_of_measure" IS 'A unit of measure (piece, hour, meter, ...)';
@@ -462,7 +530,6 @@ COMMENT ON COLUMN "db_unit_of_measure"."name" IS 'Name of the unit of measure';
 COMMENT ON COLUMN "db_unit_of_measure"."system_type" IS 'Unit of measure system the unit belongs to (e.g. metric, imperial)';
 COMMENT ON COLUMN "db_unit_of_measure"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "db_unit_of_measure"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "db_unit_of_measure_changes" ON "db_unit_of_measure" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "db_unit_of_measure_modified" ON "db_unit_of_measure" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "db_unit_of_measure_erp_key" ON "db_unit_of_measure" (tenant_id, "code");
 ALTER TABLE "db_unit_of_measure" ENABLE ROW LEVEL SECURITY;
@@ -472,7 +539,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "db_unit_of_measure" TO fieldservice_app
 CREATE TABLE "company" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
   "vat_reg_code" varchar(50),
@@ -491,7 +557,7 @@ CREATE TABLE "company" (
   "sales_organization_id" uuid,
   "archived" boolean,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "company_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "company" IS 'A company: customer and/or supplier';
@@ -515,7 +581,6 @@ COMMENT ON COLUMN "company"."sales_organization_id" IS 'Foreign key of the sales
 COMMENT ON COLUMN "company"."archived" IS 'The company is archived';
 COMMENT ON COLUMN "company"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "company"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "company_changes" ON "company" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "company_modified" ON "company" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "company_erp_key" ON "company" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 CREATE INDEX "company_db_country_id_idx" ON "company" (tenant_id, "db_country_id");
@@ -527,7 +592,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "company" TO fieldservice_app;
 CREATE TABLE "db_address" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "code" varchar(50),
   "name" varchar(100),
   "street" varchar(50),
@@ -542,7 +606,7 @@ CREATE TABLE "db_address" (
   "longitude_decimal" numeric,
   "company_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "db_address_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "db_address" IS 'An address (location of a company, an equipment or a stock)';
@@ -562,7 +626,6 @@ COMMENT ON COLUMN "db_address"."longitude_decimal" IS 'Longitude';
 COMMENT ON COLUMN "db_address"."company_id" IS 'Foreign key of the company the address belongs to';
 COMMENT ON COLUMN "db_address"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "db_address"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "db_address_changes" ON "db_address" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "db_address_modified" ON "db_address" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "db_address_erp_key" ON "db_address" (tenant_id, "code");
 CREATE INDEX "db_address_db_country_id_idx" ON "db_address" (tenant_id, "db_country_id");
@@ -574,7 +637,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "db_address" TO fieldservice_app;
 CREATE TABLE "contact" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "company_id" uuid,
   "reference_back_office" varchar(50),
   "firstname" varchar(255),
@@ -585,7 +647,7 @@ CREATE TABLE "contact" (
   "function" varchar(255),
   "db_language_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "contact_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "contact" IS 'A contact person, usually of a company';
@@ -601,7 +663,6 @@ COMMENT ON COLUMN "contact"."function" IS 'Function of the contact in the compan
 COMMENT ON COLUMN "contact"."db_language_id" IS 'Foreign key of the language of the contact';
 COMMENT ON COLUMN "contact"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "contact"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "contact_changes" ON "contact" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "contact_modified" ON "contact" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "contact_erp_key" ON "contact" (tenant_id, "reference_back_office");
 CREATE INDEX "contact_company_id_idx" ON "contact" (tenant_id, "company_id");
@@ -612,7 +673,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "contact" TO fieldservice_app;
 CREATE TABLE "user" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "db_language_id" uuid,
   "username" varchar(255),
   "firstname" varchar(255),
@@ -650,7 +710,7 @@ CREATE TABLE "user" (
   "allow_sales_app" boolean,
   "allow_service_app" boolean,
   "user_group_id" uuid,
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "user_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "user" IS 'A user of the field service: technician, planner, team leader';
@@ -693,7 +753,6 @@ COMMENT ON COLUMN "user"."allow_sales_app" IS 'The user may use the Sales app';
 COMMENT ON COLUMN "user"."allow_service_app" IS 'The user may use the Service app';
 COMMENT ON COLUMN "user"."user_group_id" IS 'Foreign key of the user group of the user';
 COMMENT ON COLUMN "user"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "user_changes" ON "user" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "user_modified" ON "user" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "user_erp_key" ON "user" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 CREATE INDEX "user_sales_organization_id_idx" ON "user" (tenant_id, "sales_organization_id");
@@ -706,13 +765,12 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "user" TO fieldservice_app;
 CREATE TABLE "skill" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "name" varchar(255) NOT NULL,
   "description" varchar(255),
   "code" varchar(50),
   "sales_organization_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "skill_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "skill" IS 'A skill a job may require and a technician may have (used for planning)';
@@ -723,7 +781,6 @@ COMMENT ON COLUMN "skill"."code" IS 'Code of the skill (ERP PK)';
 COMMENT ON COLUMN "skill"."sales_organization_id" IS 'Foreign key of the sales organization (null = global)';
 COMMENT ON COLUMN "skill"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "skill"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "skill_changes" ON "skill" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "skill_modified" ON "skill" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "skill_erp_key" ON "skill" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 CREATE INDEX "skill_sales_organization_id_idx" ON "skill" (tenant_id, "sales_organization_id");
@@ -734,14 +791,13 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "skill" TO fieldservice_app;
 CREATE TABLE "job_type" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "name" varchar(255) NOT NULL,
   "sales_organization_id" uuid,
   "description" varchar(255),
   "is_default" boolean,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "code" varchar(50),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "job_type_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_type" IS 'A type of job (installation, repair, maintenance, ...)';
@@ -753,7 +809,6 @@ COMMENT ON COLUMN "job_type"."is_default" IS 'Job type used by default';
 COMMENT ON COLUMN "job_type"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "job_type"."code" IS 'Code of the job type (ERP PK)';
 COMMENT ON COLUMN "job_type"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "job_type_changes" ON "job_type" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "job_type_modified" ON "job_type" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "job_type_erp_key" ON "job_type" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 CREATE INDEX "job_type_sales_organization_id_idx" ON "job_type" (tenant_id, "sales_organization_id");
@@ -764,14 +819,13 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "job_type" TO fieldservice_app;
 CREATE TABLE "job_priority" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "name" varchar(255) NOT NULL,
   "is_default" boolean,
   "sequence" integer,
   "sales_organization_id" uuid,
   "code" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "job_priority_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_priority" IS 'A priority of a job';
@@ -783,7 +837,6 @@ COMMENT ON COLUMN "job_priority"."sales_organization_id" IS 'Foreign key of the 
 COMMENT ON COLUMN "job_priority"."code" IS 'Code of the job priority (ERP PK)';
 COMMENT ON COLUMN "job_priority"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "job_priority"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "job_priority_changes" ON "job_priority" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "job_priority_modified" ON "job_priority" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "job_priority_erp_key" ON "job_priority" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 CREATE INDEX "job_priority_sales_organization_id_idx" ON "job_priority" (tenant_id, "sales_organization_id");
@@ -794,7 +847,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "job_priority" TO fieldservice_app;
 CREATE TABLE "job_status" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
   "description" varchar(255),
@@ -802,7 +854,7 @@ CREATE TABLE "job_status" (
   "sequence" integer,
   "sales_organization_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "job_status_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_status" IS 'A status of the job workflow';
@@ -815,7 +867,6 @@ COMMENT ON COLUMN "job_status"."sequence" IS 'Display order of the status';
 COMMENT ON COLUMN "job_status"."sales_organization_id" IS 'Foreign key of the sales organization (null = global)';
 COMMENT ON COLUMN "job_status"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "job_status"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "job_status_changes" ON "job_status" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "job_status_modified" ON "job_status" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "job_status_erp_key" ON "job_status" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 CREATE INDEX "job_status_sales_organization_id_idx" ON "job_status" (tenant_id, "sales_organization_id");
@@ -826,14 +877,13 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "job_status" TO fieldservice_app;
 CREATE TABLE "project_status" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "name" varchar(255) NOT NULL,
   "is_default" boolean,
   "is_closed" boolean,
   "sales_organization_id" uuid,
   "code" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "project_status_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "project_status" IS 'A status of a project (installation / equipment)';
@@ -845,7 +895,6 @@ COMMENT ON COLUMN "project_status"."sales_organization_id" IS 'Foreign key of th
 COMMENT ON COLUMN "project_status"."code" IS 'Code of the project status (ERP PK)';
 COMMENT ON COLUMN "project_status"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "project_status"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "project_status_changes" ON "project_status" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "project_status_modified" ON "project_status" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "project_status_erp_key" ON "project_status" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 CREATE INDEX "project_status_sales_organization_id_idx" ON "project_status" (tenant_id, "sales_organization_id");
@@ -856,12 +905,11 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "project_status" TO fieldservice_app;
 CREATE TABLE "equipment_brand" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "name" varchar(255) NOT NULL,
   "code" varchar(50),
   "sales_organization_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "equipment_brand_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "equipment_brand" IS 'A brand of equipment';
@@ -871,7 +919,6 @@ COMMENT ON COLUMN "equipment_brand"."code" IS 'Code of the brand (ERP PK)';
 COMMENT ON COLUMN "equipment_brand"."sales_organization_id" IS 'Foreign key of the sales organization (null = global)';
 COMMENT ON COLUMN "equipment_brand"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "equipment_brand"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "equipment_brand_changes" ON "equipment_brand" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "equipment_brand_modified" ON "equipment_brand" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "equipment_brand_erp_key" ON "equipment_brand" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 CREATE INDEX "equipment_brand_sales_organization_id_idx" ON "equipment_brand" (tenant_id, "sales_organization_id");
@@ -882,14 +929,13 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "equipment_brand" TO fieldservice_app;
 CREATE TABLE "equipment_family" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "name" varchar(255) NOT NULL,
   "description" varchar(255),
   "code" varchar(50),
   "_parent_id" uuid,
   "sales_organization_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "equipment_family_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "equipment_family" IS 'A family of equipment (hierarchical)';
@@ -901,7 +947,6 @@ COMMENT ON COLUMN "equipment_family"."_parent_id" IS 'Reference to the parent eq
 COMMENT ON COLUMN "equipment_family"."sales_organization_id" IS 'Foreign key of the sales organization (null = global)';
 COMMENT ON COLUMN "equipment_family"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "equipment_family"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "equipment_family_changes" ON "equipment_family" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "equipment_family_modified" ON "equipment_family" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "equipment_family_erp_key" ON "equipment_family" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 CREATE INDEX "equipment_family__parent_id_idx" ON "equipment_family" (tenant_id, "_parent_id");
@@ -913,7 +958,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "equipment_family" TO fieldservice_app;
 CREATE TABLE "equipment_model" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
   "description" varchar(255),
@@ -927,7 +971,7 @@ CREATE TABLE "equipment_model" (
   "warranty_period_nb_months" integer,
   "translations" jsonb,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "equipment_model_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "equipment_model" IS 'A model of equipment of a brand';
@@ -946,7 +990,6 @@ COMMENT ON COLUMN "equipment_model"."warranty_period_nb_months" IS 'Warranty per
 COMMENT ON COLUMN "equipment_model"."translations" IS 'Translations of the text fields of this record';
 COMMENT ON COLUMN "equipment_model"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "equipment_model"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "equipment_model_changes" ON "equipment_model" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "equipment_model_modified" ON "equipment_model" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "equipment_model_erp_key" ON "equipment_model" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 CREATE INDEX "equipment_model_equipment_brand_id_idx" ON "equipment_model" (tenant_id, "equipment_brand_id");
@@ -959,7 +1002,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "equipment_model" TO fieldservice_app;
 CREATE TABLE "project" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "_parent_id" uuid,
   "root_parent_id" uuid,
   "equipment_family_id" uuid,
@@ -997,7 +1039,7 @@ CREATE TABLE "project" (
   "back_office_timestamp" timestamptz(3),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "is_mobile_installation" boolean,
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "project_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "project" IS 'A project: an installation / equipment of a customer on which jobs are done';
@@ -1040,7 +1082,6 @@ COMMENT ON COLUMN "project"."back_office_timestamp" IS 'Timestamp of the record 
 COMMENT ON COLUMN "project"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "project"."is_mobile_installation" IS 'The equipment is mobile (no fixed address)';
 COMMENT ON COLUMN "project"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "project_changes" ON "project" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "project_modified" ON "project" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "project_erp_key" ON "project" (tenant_id, "reference_back_office");
 CREATE INDEX "project__parent_id_idx" ON "project" (tenant_id, "_parent_id");
@@ -1060,7 +1101,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "project" TO fieldservice_app;
 CREATE TABLE "jobs" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "_parent_id" uuid,
   "project_id" uuid,
   "job_type_id" uuid,
@@ -1104,7 +1144,7 @@ CREATE TABLE "jobs" (
   "db_address_longitude_decimal" numeric,
   "estimated_quantity_remark" varchar(4000),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "jobs_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "jobs" IS 'A job (work order) to be done by technicians on a project';
@@ -1153,7 +1193,6 @@ COMMENT ON COLUMN "jobs"."db_address_longitude_decimal" IS 'Latitude';
 COMMENT ON COLUMN "jobs"."estimated_quantity_remark" IS 'Description of the parts your technician should use or pick up';
 COMMENT ON COLUMN "jobs"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "jobs"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "jobs_changes" ON "jobs" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "jobs_modified" ON "jobs" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "jobs_erp_key" ON "jobs" (tenant_id, "reference_back_office");
 CREATE INDEX "jobs__parent_id_idx" ON "jobs" (tenant_id, "_parent_id");
@@ -1177,7 +1216,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "jobs" TO fieldservice_app;
 CREATE TABLE "job_planning" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "jobs_id" uuid,
   "user_id" uuid,
   "date_start" timestamptz(3) NOT NULL,
@@ -1186,7 +1224,7 @@ CREATE TABLE "job_planning" (
   "remark" varchar(4000),
   "sys_logical_delete" boolean,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "job_planning_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_planning" IS 'A planned slot of a job for a user (technician)';
@@ -1200,7 +1238,6 @@ COMMENT ON COLUMN "job_planning"."remark" IS 'Remark about the planning';
 COMMENT ON COLUMN "job_planning"."sys_logical_delete" IS 'Boolean used to logically delete the record. This is to optimize the synchronization. sys_logical_delete doesn''t need to be proceeded offline (record can be physically deleted offline)';
 COMMENT ON COLUMN "job_planning"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "job_planning"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "job_planning_changes" ON "job_planning" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "job_planning_modified" ON "job_planning" (tenant_id, modified_dateutc);
 CREATE INDEX "job_planning_jobs_id_idx" ON "job_planning" (tenant_id, "jobs_id");
 CREATE INDEX "job_planning_user_id_idx" ON "job_planning" (tenant_id, "user_id");
@@ -1211,7 +1248,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "job_planning" TO fieldservice_app;
 CREATE TABLE "job_dispatch_log" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "jobs_id" uuid,
   "user_id" uuid,
   "date_create" timestamptz(3),
@@ -1223,7 +1259,7 @@ CREATE TABLE "job_dispatch_log" (
   "is_workshop" boolean,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "sequence" integer,
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "job_dispatch_log_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_dispatch_log" IS 'A dispatch of a job to a technician and the technician’s answer (accepted or rejected)';
@@ -1240,7 +1276,6 @@ COMMENT ON COLUMN "job_dispatch_log"."is_workshop" IS 'Using to distinguish betw
 COMMENT ON COLUMN "job_dispatch_log"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "job_dispatch_log"."sequence" IS 'sequence';
 COMMENT ON COLUMN "job_dispatch_log"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "job_dispatch_log_changes" ON "job_dispatch_log" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "job_dispatch_log_modified" ON "job_dispatch_log" (tenant_id, modified_dateutc);
 CREATE INDEX "job_dispatch_log_jobs_id_idx" ON "job_dispatch_log" (tenant_id, "jobs_id");
 CREATE INDEX "job_dispatch_log_user_id_idx" ON "job_dispatch_log" (tenant_id, "user_id");
@@ -1251,12 +1286,11 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "job_dispatch_log" TO fieldservice_app;
 CREATE TABLE "article_category" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "parent_id" uuid,
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "article_category_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "article_category" IS 'A category of articles (hierarchical)';
@@ -1266,7 +1300,6 @@ COMMENT ON COLUMN "article_category"."code" IS 'Code of the article category (ER
 COMMENT ON COLUMN "article_category"."name" IS 'Name of the article category';
 COMMENT ON COLUMN "article_category"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "article_category"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "article_category_changes" ON "article_category" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "article_category_modified" ON "article_category" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "article_category_erp_key" ON "article_category" (tenant_id, "code");
 CREATE INDEX "article_category_parent_id_idx" ON "article_category" (tenant_id, "parent_id");
@@ -1277,11 +1310,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "article_category" TO fieldservice_app;
 CREATE TABLE "article_color" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "name" varchar(255) NOT NULL,
   "code" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "article_color_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "article_color" IS 'A color of articles';
@@ -1290,7 +1322,6 @@ COMMENT ON COLUMN "article_color"."name" IS 'Name of the color';
 COMMENT ON COLUMN "article_color"."code" IS 'Code of the color (ERP PK)';
 COMMENT ON COLUMN "article_color"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "article_color"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "article_color_changes" ON "article_color" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "article_color_modified" ON "article_color" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "article_color_erp_key" ON "article_color" (tenant_id, "code");
 ALTER TABLE "article_color" ENABLE ROW LEVEL SECURITY;
@@ -1300,7 +1331,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "article_color" TO fieldservice_app;
 CREATE TABLE "article" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "article_category_id" uuid,
   "article_group_1_id" uuid,
   "article_group_1_code" varchar(50),
@@ -1341,7 +1371,7 @@ CREATE TABLE "article" (
   "_replace_id" uuid,
   "db_unit_of_measure_id_selling" uuid,
   "translations" jsonb,
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "article_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "article" IS 'An article (part, product or service) that can be used on jobs or ordered';
@@ -1387,7 +1417,6 @@ COMMENT ON COLUMN "article"."_replace_id" IS 'Reference to the article replacing
 COMMENT ON COLUMN "article"."db_unit_of_measure_id_selling" IS 'Foreign key of the selling unit of measure';
 COMMENT ON COLUMN "article"."translations" IS 'Translations of the text fields of this record';
 COMMENT ON COLUMN "article"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "article_changes" ON "article" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "article_modified" ON "article" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "article_erp_key" ON "article" (tenant_id, "code");
 CREATE INDEX "article_article_category_id_idx" ON "article" (tenant_id, "article_category_id");
@@ -1401,7 +1430,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "article" TO fieldservice_app;
 CREATE TABLE "article_stock_location" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
   "user_id" uuid,
@@ -1410,7 +1438,7 @@ CREATE TABLE "article_stock_location" (
   "sales_organization_id" uuid,
   "archived" boolean,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "article_stock_location_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "article_stock_location" IS 'A stock location of articles (warehouse, or a technician’s van)';
@@ -1424,7 +1452,6 @@ COMMENT ON COLUMN "article_stock_location"."sales_organization_id" IS 'Foreign k
 COMMENT ON COLUMN "article_stock_location"."archived" IS 'The stock location is archived';
 COMMENT ON COLUMN "article_stock_location"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "article_stock_location"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "article_stock_location_changes" ON "article_stock_location" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "article_stock_location_modified" ON "article_stock_location" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "article_stock_location_erp_key" ON "article_stock_location" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
 CREATE INDEX "article_stock_location_user_id_idx" ON "article_stock_location" (tenant_id, "user_id");
@@ -1437,14 +1464,13 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "article_stock_location" TO fieldservice
 CREATE TABLE "purchase_order_status" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
   "is_default" boolean,
   "is_closed" boolean,
   "sequence" integer,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "purchase_order_status_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "purchase_order_status" IS 'A status of a purchase order';
@@ -1456,7 +1482,6 @@ COMMENT ON COLUMN "purchase_order_status"."is_closed" IS 'Purchase orders with t
 COMMENT ON COLUMN "purchase_order_status"."sequence" IS 'Display order of the status';
 COMMENT ON COLUMN "purchase_order_status"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "purchase_order_status"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "purchase_order_status_changes" ON "purchase_order_status" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "purchase_order_status_modified" ON "purchase_order_status" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "purchase_order_status_erp_key" ON "purchase_order_status" (tenant_id, "code");
 ALTER TABLE "purchase_order_status" ENABLE ROW LEVEL SECURITY;
@@ -1466,7 +1491,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "purchase_order_status" TO fieldservice_
 CREATE TABLE "purchase_order" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "id2" integer,
   "jobs_id" uuid,
   "supplier_company_id" uuid,
@@ -1486,7 +1510,7 @@ CREATE TABLE "purchase_order" (
   "is_pickup" boolean,
   "reference_back_office" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "purchase_order_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "purchase_order" IS 'A purchase order of parts to a supplier, possibly for a job';
@@ -1511,7 +1535,6 @@ COMMENT ON COLUMN "purchase_order"."is_pickup" IS 'The order is picked up at the
 COMMENT ON COLUMN "purchase_order"."reference_back_office" IS 'Field used for Embedded entity (store there your ERP PK)';
 COMMENT ON COLUMN "purchase_order"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "purchase_order"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "purchase_order_changes" ON "purchase_order" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "purchase_order_modified" ON "purchase_order" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "purchase_order_erp_key" ON "purchase_order" (tenant_id, "reference_back_office");
 CREATE INDEX "purchase_order_jobs_id_idx" ON "purchase_order" (tenant_id, "jobs_id");
@@ -1529,7 +1552,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "purchase_order" TO fieldservice_app;
 CREATE TABLE "purchase_order_details" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "purchase_order_id" uuid,
   "article_id" uuid,
   "line_number" integer,
@@ -1543,7 +1565,7 @@ CREATE TABLE "purchase_order_details" (
   "cost_price" numeric,
   "reference_back_office" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "purchase_order_details_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "purchase_order_details" IS 'A line of a purchase order';
@@ -1562,7 +1584,6 @@ COMMENT ON COLUMN "purchase_order_details"."cost_price" IS 'Unit Cost Price (sta
 COMMENT ON COLUMN "purchase_order_details"."reference_back_office" IS 'Field used for Embedded entity (store there your ERP PK)';
 COMMENT ON COLUMN "purchase_order_details"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "purchase_order_details"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "purchase_order_details_changes" ON "purchase_order_details" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "purchase_order_details_modified" ON "purchase_order_details" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "purchase_order_details_erp_key" ON "purchase_order_details" (tenant_id, "reference_back_office");
 CREATE INDEX "purchase_order_details_purchase_order_id_idx" ON "purchase_order_details" (tenant_id, "purchase_order_id");
@@ -1575,7 +1596,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "purchase_order_details" TO fieldservice
 CREATE TABLE "job_part_usage" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "sys_change_txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
   "jobs_id" uuid,
   "job_approval_id" uuid,
   "article_stock_location_id" uuid,
@@ -1604,7 +1624,7 @@ CREATE TABLE "job_part_usage" (
   "invoice_details_id" uuid,
   "is_customized" boolean,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT nextval('fs_change_seq'::regclass),
+  "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "job_part_usage_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_part_usage" IS 'A part (article) used by a technician on a job';
@@ -1628,7 +1648,6 @@ COMMENT ON COLUMN "job_part_usage"."user_id" IS 'User Id';
 COMMENT ON COLUMN "job_part_usage"."signed_by_company" IS 'Needed for integration';
 COMMENT ON COLUMN "job_part_usage"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "job_part_usage"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
-CREATE INDEX "job_part_usage_changes" ON "job_part_usage" (tenant_id, sys_change_txid, row_version);
 CREATE INDEX "job_part_usage_modified" ON "job_part_usage" (tenant_id, modified_dateutc);
 CREATE INDEX "job_part_usage_jobs_id_idx" ON "job_part_usage" (tenant_id, "jobs_id");
 CREATE INDEX "job_part_usage_article_stock_location_id_idx" ON "job_part_usage" (tenant_id, "article_stock_location_id");
@@ -1642,105 +1661,166 @@ CREATE POLICY tenant_isolation ON "job_part_usage" USING (tenant_id = NULLIF(cur
 GRANT SELECT, INSERT, UPDATE, DELETE ON "job_part_usage" TO fieldservice_app;
 ALTER TABLE "api_user" ADD CONSTRAINT "api_user_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "api_token" ADD CONSTRAINT "api_token_api_user_id_fkey" FOREIGN KEY (api_user_id) REFERENCES api_user (id) ON DELETE CASCADE;
-ALTER TABLE "sync_tombstone" ADD CONSTRAINT "sync_tombstone_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
-ALTER TABLE "sync_purge" ADD CONSTRAINT "sync_purge_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
+ALTER TABLE "change_log" ADD CONSTRAINT "change_log_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
+ALTER TABLE "feed_state" ADD CONSTRAINT "feed_state_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
+ALTER TABLE "feed_purge" ADD CONSTRAINT "feed_purge_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "idempotency_key" ADD CONSTRAINT "idempotency_key_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "tenant_counter" ADD CONSTRAINT "tenant_counter_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "db_country" ADD CONSTRAINT "db_country_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 CREATE OR REPLACE TRIGGER "db_country_before_write" BEFORE INSERT OR UPDATE ON "db_country"
   FOR EACH ROW EXECUTE FUNCTION "db_country_before_write"();
-CREATE OR REPLACE TRIGGER "db_country_tombstone" AFTER DELETE ON "db_country"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "db_country_log_insert" AFTER INSERT ON "db_country"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "db_country_log_update" AFTER UPDATE ON "db_country"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "db_country_log_delete" AFTER DELETE ON "db_country"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "sales_organization" ADD CONSTRAINT "sales_organization_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "sales_organization" ADD CONSTRAINT "sales_organization_db_country_id_fkey" FOREIGN KEY (tenant_id, "db_country_id") REFERENCES "db_country" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "sales_organization_before_write" BEFORE INSERT OR UPDATE ON "sales_organization"
   FOR EACH ROW EXECUTE FUNCTION "sales_organization_before_write"();
-CREATE OR REPLACE TRIGGER "sales_organization_tombstone" AFTER DELETE ON "sales_organization"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "sales_organization_log_insert" AFTER INSERT ON "sales_organization"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "sales_organization_log_update" AFTER UPDATE ON "sales_organization"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "sales_organization_log_delete" AFTER DELETE ON "sales_organization"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "db_unit_of_measure" ADD CONSTRAINT "db_unit_of_measure_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 CREATE OR REPLACE TRIGGER "db_unit_of_measure_before_write" BEFORE INSERT OR UPDATE ON "db_unit_of_measure"
   FOR EACH ROW EXECUTE FUNCTION "db_unit_of_measure_before_write"();
-CREATE OR REPLACE TRIGGER "db_unit_of_measure_tombstone" AFTER DELETE ON "db_unit_of_measure"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "db_unit_of_measure_log_insert" AFTER INSERT ON "db_unit_of_measure"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "db_unit_of_measure_log_update" AFTER UPDATE ON "db_unit_of_measure"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "db_unit_of_measure_log_delete" AFTER DELETE ON "db_unit_of_measure"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "company" ADD CONSTRAINT "company_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "company" ADD CONSTRAINT "company_db_country_id_fkey" FOREIGN KEY (tenant_id, "db_country_id") REFERENCES "db_country" (tenant_id, id);
 ALTER TABLE "company" ADD CONSTRAINT "company_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "company_before_write" BEFORE INSERT OR UPDATE ON "company"
   FOR EACH ROW EXECUTE FUNCTION "company_before_write"();
-CREATE OR REPLACE TRIGGER "company_tombstone" AFTER DELETE ON "company"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "company_log_insert" AFTER INSERT ON "company"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "company_log_update" AFTER UPDATE ON "company"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "company_log_delete" AFTER DELETE ON "company"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "db_address" ADD CONSTRAINT "db_address_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "db_address" ADD CONSTRAINT "db_address_db_country_id_fkey" FOREIGN KEY (tenant_id, "db_country_id") REFERENCES "db_country" (tenant_id, id);
 ALTER TABLE "db_address" ADD CONSTRAINT "db_address_company_id_fkey" FOREIGN KEY (tenant_id, "company_id") REFERENCES "company" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "db_address_before_write" BEFORE INSERT OR UPDATE ON "db_address"
   FOR EACH ROW EXECUTE FUNCTION "db_address_before_write"();
-CREATE OR REPLACE TRIGGER "db_address_tombstone" AFTER DELETE ON "db_address"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "db_address_log_insert" AFTER INSERT ON "db_address"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "db_address_log_update" AFTER UPDATE ON "db_address"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "db_address_log_delete" AFTER DELETE ON "db_address"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "contact" ADD CONSTRAINT "contact_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "contact" ADD CONSTRAINT "contact_company_id_fkey" FOREIGN KEY (tenant_id, "company_id") REFERENCES "company" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "contact_before_write" BEFORE INSERT OR UPDATE ON "contact"
   FOR EACH ROW EXECUTE FUNCTION "contact_before_write"();
-CREATE OR REPLACE TRIGGER "contact_tombstone" AFTER DELETE ON "contact"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "contact_log_insert" AFTER INSERT ON "contact"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "contact_log_update" AFTER UPDATE ON "contact"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "contact_log_delete" AFTER DELETE ON "contact"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "user" ADD CONSTRAINT "user_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "user" ADD CONSTRAINT "user_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 ALTER TABLE "user" ADD CONSTRAINT "user_team_leader_user_id_fkey" FOREIGN KEY (tenant_id, "team_leader_user_id") REFERENCES "user" (tenant_id, id);
 ALTER TABLE "user" ADD CONSTRAINT "user_private_db_country_id_fkey" FOREIGN KEY (tenant_id, "private_db_country_id") REFERENCES "db_country" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "user_before_write" BEFORE INSERT OR UPDATE ON "user"
   FOR EACH ROW EXECUTE FUNCTION "user_before_write"();
-CREATE OR REPLACE TRIGGER "user_tombstone" AFTER DELETE ON "user"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "user_log_insert" AFTER INSERT ON "user"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "user_log_update" AFTER UPDATE ON "user"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "user_log_delete" AFTER DELETE ON "user"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "skill" ADD CONSTRAINT "skill_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "skill" ADD CONSTRAINT "skill_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "skill_before_write" BEFORE INSERT OR UPDATE ON "skill"
   FOR EACH ROW EXECUTE FUNCTION "skill_before_write"();
-CREATE OR REPLACE TRIGGER "skill_tombstone" AFTER DELETE ON "skill"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "skill_log_insert" AFTER INSERT ON "skill"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "skill_log_update" AFTER UPDATE ON "skill"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "skill_log_delete" AFTER DELETE ON "skill"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "job_type" ADD CONSTRAINT "job_type_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "job_type" ADD CONSTRAINT "job_type_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "job_type_before_write" BEFORE INSERT OR UPDATE ON "job_type"
   FOR EACH ROW EXECUTE FUNCTION "job_type_before_write"();
-CREATE OR REPLACE TRIGGER "job_type_tombstone" AFTER DELETE ON "job_type"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "job_type_log_insert" AFTER INSERT ON "job_type"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "job_type_log_update" AFTER UPDATE ON "job_type"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "job_type_log_delete" AFTER DELETE ON "job_type"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "job_priority" ADD CONSTRAINT "job_priority_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "job_priority" ADD CONSTRAINT "job_priority_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "job_priority_before_write" BEFORE INSERT OR UPDATE ON "job_priority"
   FOR EACH ROW EXECUTE FUNCTION "job_priority_before_write"();
-CREATE OR REPLACE TRIGGER "job_priority_tombstone" AFTER DELETE ON "job_priority"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "job_priority_log_insert" AFTER INSERT ON "job_priority"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "job_priority_log_update" AFTER UPDATE ON "job_priority"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "job_priority_log_delete" AFTER DELETE ON "job_priority"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "job_status" ADD CONSTRAINT "job_status_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "job_status" ADD CONSTRAINT "job_status_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "job_status_before_write" BEFORE INSERT OR UPDATE ON "job_status"
   FOR EACH ROW EXECUTE FUNCTION "job_status_before_write"();
-CREATE OR REPLACE TRIGGER "job_status_tombstone" AFTER DELETE ON "job_status"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "job_status_log_insert" AFTER INSERT ON "job_status"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "job_status_log_update" AFTER UPDATE ON "job_status"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "job_status_log_delete" AFTER DELETE ON "job_status"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "project_status" ADD CONSTRAINT "project_status_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "project_status" ADD CONSTRAINT "project_status_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "project_status_before_write" BEFORE INSERT OR UPDATE ON "project_status"
   FOR EACH ROW EXECUTE FUNCTION "project_status_before_write"();
-CREATE OR REPLACE TRIGGER "project_status_tombstone" AFTER DELETE ON "project_status"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "project_status_log_insert" AFTER INSERT ON "project_status"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "project_status_log_update" AFTER UPDATE ON "project_status"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "project_status_log_delete" AFTER DELETE ON "project_status"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "equipment_brand" ADD CONSTRAINT "equipment_brand_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "equipment_brand" ADD CONSTRAINT "equipment_brand_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "equipment_brand_before_write" BEFORE INSERT OR UPDATE ON "equipment_brand"
   FOR EACH ROW EXECUTE FUNCTION "equipment_brand_before_write"();
-CREATE OR REPLACE TRIGGER "equipment_brand_tombstone" AFTER DELETE ON "equipment_brand"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "equipment_brand_log_insert" AFTER INSERT ON "equipment_brand"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "equipment_brand_log_update" AFTER UPDATE ON "equipment_brand"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "equipment_brand_log_delete" AFTER DELETE ON "equipment_brand"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "equipment_family" ADD CONSTRAINT "equipment_family_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "equipment_family" ADD CONSTRAINT "equipment_family__parent_id_fkey" FOREIGN KEY (tenant_id, "_parent_id") REFERENCES "equipment_family" (tenant_id, id);
 ALTER TABLE "equipment_family" ADD CONSTRAINT "equipment_family_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "equipment_family_before_write" BEFORE INSERT OR UPDATE ON "equipment_family"
   FOR EACH ROW EXECUTE FUNCTION "equipment_family_before_write"();
-CREATE OR REPLACE TRIGGER "equipment_family_tombstone" AFTER DELETE ON "equipment_family"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "equipment_family_log_insert" AFTER INSERT ON "equipment_family"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "equipment_family_log_update" AFTER UPDATE ON "equipment_family"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "equipment_family_log_delete" AFTER DELETE ON "equipment_family"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "equipment_model" ADD CONSTRAINT "equipment_model_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "equipment_model" ADD CONSTRAINT "equipment_model_equipment_brand_id_fkey" FOREIGN KEY (tenant_id, "equipment_brand_id") REFERENCES "equipment_brand" (tenant_id, id);
 ALTER TABLE "equipment_model" ADD CONSTRAINT "equipment_model_equipment_family_id_fkey" FOREIGN KEY (tenant_id, "equipment_family_id") REFERENCES "equipment_family" (tenant_id, id);
 ALTER TABLE "equipment_model" ADD CONSTRAINT "equipment_model_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "equipment_model_before_write" BEFORE INSERT OR UPDATE ON "equipment_model"
   FOR EACH ROW EXECUTE FUNCTION "equipment_model_before_write"();
-CREATE OR REPLACE TRIGGER "equipment_model_tombstone" AFTER DELETE ON "equipment_model"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "equipment_model_log_insert" AFTER INSERT ON "equipment_model"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "equipment_model_log_update" AFTER UPDATE ON "equipment_model"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "equipment_model_log_delete" AFTER DELETE ON "equipment_model"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "project" ADD CONSTRAINT "project_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "project" ADD CONSTRAINT "project__parent_id_fkey" FOREIGN KEY (tenant_id, "_parent_id") REFERENCES "project" (tenant_id, id);
 ALTER TABLE "project" ADD CONSTRAINT "project_root_parent_id_fkey" FOREIGN KEY (tenant_id, "root_parent_id") REFERENCES "project" (tenant_id, id);
@@ -1754,8 +1834,12 @@ ALTER TABLE "project" ADD CONSTRAINT "project_owner_user_id_fkey" FOREIGN KEY (t
 ALTER TABLE "project" ADD CONSTRAINT "project_updated_by_user_id_fkey" FOREIGN KEY (tenant_id, "updated_by_user_id") REFERENCES "user" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "project_before_write" BEFORE INSERT OR UPDATE ON "project"
   FOR EACH ROW EXECUTE FUNCTION "project_before_write"();
-CREATE OR REPLACE TRIGGER "project_tombstone" AFTER DELETE ON "project"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "project_log_insert" AFTER INSERT ON "project"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "project_log_update" AFTER UPDATE ON "project"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "project_log_delete" AFTER DELETE ON "project"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs__parent_id_fkey" FOREIGN KEY (tenant_id, "_parent_id") REFERENCES "jobs" (tenant_id, id);
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_project_id_fkey" FOREIGN KEY (tenant_id, "project_id") REFERENCES "project" (tenant_id, id);
@@ -1773,33 +1857,53 @@ ALTER TABLE "jobs" ADD CONSTRAINT "jobs_company_id_fkey" FOREIGN KEY (tenant_id,
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_db_address_db_country_id_fkey" FOREIGN KEY (tenant_id, "db_address_db_country_id") REFERENCES "db_country" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "jobs_before_write" BEFORE INSERT OR UPDATE ON "jobs"
   FOR EACH ROW EXECUTE FUNCTION "jobs_before_write"();
-CREATE OR REPLACE TRIGGER "jobs_tombstone" AFTER DELETE ON "jobs"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "jobs_log_insert" AFTER INSERT ON "jobs"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "jobs_log_update" AFTER UPDATE ON "jobs"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "jobs_log_delete" AFTER DELETE ON "jobs"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "job_planning" ADD CONSTRAINT "job_planning_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "job_planning" ADD CONSTRAINT "job_planning_jobs_id_fkey" FOREIGN KEY (tenant_id, "jobs_id") REFERENCES "jobs" (tenant_id, id);
 ALTER TABLE "job_planning" ADD CONSTRAINT "job_planning_user_id_fkey" FOREIGN KEY (tenant_id, "user_id") REFERENCES "user" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "job_planning_before_write" BEFORE INSERT OR UPDATE ON "job_planning"
   FOR EACH ROW EXECUTE FUNCTION "job_planning_before_write"();
-CREATE OR REPLACE TRIGGER "job_planning_tombstone" AFTER DELETE ON "job_planning"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "job_planning_log_insert" AFTER INSERT ON "job_planning"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "job_planning_log_update" AFTER UPDATE ON "job_planning"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "job_planning_log_delete" AFTER DELETE ON "job_planning"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "job_dispatch_log" ADD CONSTRAINT "job_dispatch_log_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "job_dispatch_log" ADD CONSTRAINT "job_dispatch_log_jobs_id_fkey" FOREIGN KEY (tenant_id, "jobs_id") REFERENCES "jobs" (tenant_id, id);
 ALTER TABLE "job_dispatch_log" ADD CONSTRAINT "job_dispatch_log_user_id_fkey" FOREIGN KEY (tenant_id, "user_id") REFERENCES "user" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "job_dispatch_log_before_write" BEFORE INSERT OR UPDATE ON "job_dispatch_log"
   FOR EACH ROW EXECUTE FUNCTION "job_dispatch_log_before_write"();
-CREATE OR REPLACE TRIGGER "job_dispatch_log_tombstone" AFTER DELETE ON "job_dispatch_log"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "job_dispatch_log_log_insert" AFTER INSERT ON "job_dispatch_log"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "job_dispatch_log_log_update" AFTER UPDATE ON "job_dispatch_log"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "job_dispatch_log_log_delete" AFTER DELETE ON "job_dispatch_log"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "article_category" ADD CONSTRAINT "article_category_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "article_category" ADD CONSTRAINT "article_category_parent_id_fkey" FOREIGN KEY (tenant_id, "parent_id") REFERENCES "article_category" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "article_category_before_write" BEFORE INSERT OR UPDATE ON "article_category"
   FOR EACH ROW EXECUTE FUNCTION "article_category_before_write"();
-CREATE OR REPLACE TRIGGER "article_category_tombstone" AFTER DELETE ON "article_category"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "article_category_log_insert" AFTER INSERT ON "article_category"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "article_category_log_update" AFTER UPDATE ON "article_category"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "article_category_log_delete" AFTER DELETE ON "article_category"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "article_color" ADD CONSTRAINT "article_color_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 CREATE OR REPLACE TRIGGER "article_color_before_write" BEFORE INSERT OR UPDATE ON "article_color"
   FOR EACH ROW EXECUTE FUNCTION "article_color_before_write"();
-CREATE OR REPLACE TRIGGER "article_color_tombstone" AFTER DELETE ON "article_color"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "article_color_log_insert" AFTER INSERT ON "article_color"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "article_color_log_update" AFTER UPDATE ON "article_color"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "article_color_log_delete" AFTER DELETE ON "article_color"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "article" ADD CONSTRAINT "article_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "article" ADD CONSTRAINT "article_article_category_id_fkey" FOREIGN KEY (tenant_id, "article_category_id") REFERENCES "article_category" (tenant_id, id);
 ALTER TABLE "article" ADD CONSTRAINT "article_article_color_id_fkey" FOREIGN KEY (tenant_id, "article_color_id") REFERENCES "article_color" (tenant_id, id);
@@ -1807,21 +1911,33 @@ ALTER TABLE "article" ADD CONSTRAINT "article__replace_id_fkey" FOREIGN KEY (ten
 ALTER TABLE "article" ADD CONSTRAINT "article_db_unit_of_measure_id_selling_fkey" FOREIGN KEY (tenant_id, "db_unit_of_measure_id_selling") REFERENCES "db_unit_of_measure" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "article_before_write" BEFORE INSERT OR UPDATE ON "article"
   FOR EACH ROW EXECUTE FUNCTION "article_before_write"();
-CREATE OR REPLACE TRIGGER "article_tombstone" AFTER DELETE ON "article"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "article_log_insert" AFTER INSERT ON "article"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "article_log_update" AFTER UPDATE ON "article"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "article_log_delete" AFTER DELETE ON "article"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "article_stock_location" ADD CONSTRAINT "article_stock_location_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "article_stock_location" ADD CONSTRAINT "article_stock_location_user_id_fkey" FOREIGN KEY (tenant_id, "user_id") REFERENCES "user" (tenant_id, id);
 ALTER TABLE "article_stock_location" ADD CONSTRAINT "article_stock_location_db_address_id_fkey" FOREIGN KEY (tenant_id, "db_address_id") REFERENCES "db_address" (tenant_id, id);
 ALTER TABLE "article_stock_location" ADD CONSTRAINT "article_stock_location_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "article_stock_location_before_write" BEFORE INSERT OR UPDATE ON "article_stock_location"
   FOR EACH ROW EXECUTE FUNCTION "article_stock_location_before_write"();
-CREATE OR REPLACE TRIGGER "article_stock_location_tombstone" AFTER DELETE ON "article_stock_location"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "article_stock_location_log_insert" AFTER INSERT ON "article_stock_location"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "article_stock_location_log_update" AFTER UPDATE ON "article_stock_location"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "article_stock_location_log_delete" AFTER DELETE ON "article_stock_location"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "purchase_order_status" ADD CONSTRAINT "purchase_order_status_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 CREATE OR REPLACE TRIGGER "purchase_order_status_before_write" BEFORE INSERT OR UPDATE ON "purchase_order_status"
   FOR EACH ROW EXECUTE FUNCTION "purchase_order_status_before_write"();
-CREATE OR REPLACE TRIGGER "purchase_order_status_tombstone" AFTER DELETE ON "purchase_order_status"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "purchase_order_status_log_insert" AFTER INSERT ON "purchase_order_status"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "purchase_order_status_log_update" AFTER UPDATE ON "purchase_order_status"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "purchase_order_status_log_delete" AFTER DELETE ON "purchase_order_status"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "purchase_order" ADD CONSTRAINT "purchase_order_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "purchase_order" ADD CONSTRAINT "purchase_order_jobs_id_fkey" FOREIGN KEY (tenant_id, "jobs_id") REFERENCES "jobs" (tenant_id, id);
 ALTER TABLE "purchase_order" ADD CONSTRAINT "purchase_order_supplier_company_id_fkey" FOREIGN KEY (tenant_id, "supplier_company_id") REFERENCES "company" (tenant_id, id);
@@ -1833,15 +1949,23 @@ ALTER TABLE "purchase_order" ADD CONSTRAINT "purchase_order_purchase_order_statu
 ALTER TABLE "purchase_order" ADD CONSTRAINT "purchase_order_article_stock_location_id_fkey" FOREIGN KEY (tenant_id, "article_stock_location_id") REFERENCES "article_stock_location" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "purchase_order_before_write" BEFORE INSERT OR UPDATE ON "purchase_order"
   FOR EACH ROW EXECUTE FUNCTION "purchase_order_before_write"();
-CREATE OR REPLACE TRIGGER "purchase_order_tombstone" AFTER DELETE ON "purchase_order"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "purchase_order_log_insert" AFTER INSERT ON "purchase_order"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "purchase_order_log_update" AFTER UPDATE ON "purchase_order"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "purchase_order_log_delete" AFTER DELETE ON "purchase_order"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 ALTER TABLE "purchase_order_details" ADD CONSTRAINT "purchase_order_details_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "purchase_order_details" ADD CONSTRAINT "purchase_order_details_purchase_order_id_fkey" FOREIGN KEY (tenant_id, "purchase_order_id") REFERENCES "purchase_order" (tenant_id, id);
 ALTER TABLE "purchase_order_details" ADD CONSTRAINT "purchase_order_details_article_id_fkey" FOREIGN KEY (tenant_id, "article_id") REFERENCES "article" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "purchase_order_details_before_write" BEFORE INSERT OR UPDATE ON "purchase_order_details"
   FOR EACH ROW EXECUTE FUNCTION "purchase_order_details_before_write"();
-CREATE OR REPLACE TRIGGER "purchase_order_details_tombstone" AFTER DELETE ON "purchase_order_details"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "purchase_order_details_log_insert" AFTER INSERT ON "purchase_order_details"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "purchase_order_details_log_update" AFTER UPDATE ON "purchase_order_details"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "purchase_order_details_log_delete" AFTER DELETE ON "purchase_order_details"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "purchase_order_details_line_number" BEFORE INSERT OR UPDATE OF line_number, purchase_order_id ON "purchase_order_details"
   FOR EACH ROW EXECUTE FUNCTION "purchase_order_details_line_number"();
 CREATE OR REPLACE TRIGGER "purchase_order_total_lines_insert" AFTER INSERT ON "purchase_order_details"
@@ -1859,8 +1983,12 @@ ALTER TABLE "job_part_usage" ADD CONSTRAINT "job_part_usage_user_id_fkey" FOREIG
 ALTER TABLE "job_part_usage" ADD CONSTRAINT "job_part_usage_db_unit_of_measure_id_fkey" FOREIGN KEY (tenant_id, "db_unit_of_measure_id") REFERENCES "db_unit_of_measure" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "job_part_usage_before_write" BEFORE INSERT OR UPDATE ON "job_part_usage"
   FOR EACH ROW EXECUTE FUNCTION "job_part_usage_before_write"();
-CREATE OR REPLACE TRIGGER "job_part_usage_tombstone" AFTER DELETE ON "job_part_usage"
-  FOR EACH ROW EXECUTE FUNCTION "fs_tombstone"();
+CREATE OR REPLACE TRIGGER "job_part_usage_log_insert" AFTER INSERT ON "job_part_usage"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "job_part_usage_log_update" AFTER UPDATE ON "job_part_usage"
+  REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
+CREATE OR REPLACE TRIGGER "job_part_usage_log_delete" AFTER DELETE ON "job_part_usage"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "job_part_usage_signed_guard" BEFORE UPDATE OR DELETE ON "job_part_usage"
   FOR EACH ROW EXECUTE FUNCTION "job_part_usage_signed_guard"();
 CREATE VIEW "schema_migrations" AS SELECT fs_refuse_unversioned_build() AS checksum, now() AS applied_at;

@@ -218,12 +218,12 @@ describe('functions and triggers', () => {
       await test.db
         .exec(`CREATE OR REPLACE FUNCTION jobs_before_write() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN NEW.modified_dateutc := clock_timestamp(); RETURN NEW; END $$;
-        ALTER TABLE article DISABLE TRIGGER article_tombstone;`);
+        ALTER TABLE article DISABLE TRIGGER article_log_delete;`);
       const ready = await app.inject({ method: 'GET', url: '/ready' });
       assert.equal(ready.statusCode, 503);
       assert.match(
         ready.json<{ reason: string }>().reason,
-        /function jobs_before_write is not this build's; trigger article_tombstone on article is disabled/,
+        /function jobs_before_write is not this build's; trigger article_log_delete on article is disabled/,
       );
       await assert.rejects(migrate(test.db), /function jobs_before_write is not this build's/);
       await app.close();

@@ -249,7 +249,8 @@ describe('query parameters', () => {
     for (const [query, code] of [
       ['entities=JobType,Nope', 'invalid_query'],
       ['since=not-a-cursor', 'invalid_cursor'],
-      [`since=${Buffer.from('2.1.1').toString('base64url')}`, 'invalid_cursor'],
+      [`since=${Buffer.from('9.1.1').toString('base64url')}`, 'invalid_cursor'],
+      [`since=${Buffer.from('2.1').toString('base64url')}`, 'invalid_cursor'],
       ['limit=abc', 'invalid_query'],
       ['limit=-1', 'invalid_query'],
     ] as const) {
@@ -257,6 +258,10 @@ describe('query parameters', () => {
       assert.equal(res.statusCode, 400, `${query}: ${res.body}`);
       assert.equal(res.json()['code'], code, query);
     }
+    // A cursor of the former feed (transaction, version, time) can only start again.
+    const former = await get(`since=${Buffer.from('1.812.40.1764633600000').toString('base64url')}`);
+    assert.equal(former.statusCode, 410, former.body);
+    assert.equal(former.json()['code'], 'cursor_expired');
   });
 
   it('caps limit at 5000', async () => {

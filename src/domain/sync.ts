@@ -1,24 +1,24 @@
 /**
- * The change feed. Every write stamps its row with the writing transaction (`sys_change_txid`) and a
- * new `row_version`; physical deletes leave a tombstone stamped the same way. A pull returns the
- * changes after the cursor in (transaction, version) order, but only of transactions older than
- * the oldest one still running (the snapshot's xmin): a transaction that commits late holds the
- * feed back until it ends instead of being skipped. So a client that follows the cursors sees
- * every change once, whatever order transactions commit in.
+ * The change feed. Every write logs its records in `change_log` in the same transaction; a pull
+ * first gives the tenant's committed, unpositioned entries the next positions of the tenant's feed
+ * (`fs_sequence_changes`, under the tenant's own row lock), then reads the entries after the cursor
+ * in position order, with each record as it is in the same snapshot. A change gets its position
+ * only after it committed, so a transaction that commits late is delivered later, never skipped,
+ * and no transaction (of this tenant or another) holds the feed back. A record deleted and
+ * created again is delivered as it stands; applying the pages in order ends in the database's state.
  */
-import type { Executor } from '../db/database.js';
+import type { Database, Executor } from '../db/database.js';
 import { selectList, type Row } from '../db/records.js';
 import { ContractError } from '../contract/errors.js';
 import { q } from '../schema/schema-model.js';
-import { VERSION_FIELD, type Entity } from '../schema/registry.js';
+import type { Entity } from '../schema/registry.js';
 import { toRecord, type ApiRecord } from '../schema/serialize.js';
 
+/** A position in the tenant's feed (everything up to it delivered) and the purges known then. */
 export interface Cursor {
-  /** Transaction id (xid8) as decimal text. */
-  txid: string;
-  version: number;
-  /** When the pull that gave the cursor ran (database time, ms): a purge after it may expire it. */
-  issuedAt: number;
+  position: number;
+  /** How many purges had removed feed entries in the snapshot that gave the cursor. */
+  generation: number;
 }
 
 export interface Change {
@@ -38,112 +38,158 @@ export interface ChangePage {
   has_more: boolean;
 }
 
-const START: Cursor = { txid: '0', version: 0, issuedAt: 0 };
+const START: Cursor = { position: 0, generation: 0 };
+const CURSOR_FORMAT = '2';
 
 export function encodeCursor(c: Cursor): string {
-  return Buffer.from(`1.${c.txid}.${c.version}.${c.issuedAt}`).toString('base64url');
+  return Buffer.from(`${CURSOR_FORMAT}.${c.position}.${c.generation}`).toString('base64url');
 }
+
+const expired = (): ContractError =>
+  new ContractError({
+    code: 'cursor_expired',
+    message:
+      'This cursor is older than the retention of deletions: resynchronise from scratch (pull without since, ' +
+      'replace the local data with what it returns)',
+  });
 
 export function decodeCursor(text: string | undefined): Cursor {
   if (!text || text === '0') return START;
-  const m = /^1\.(\d{1,20})\.(\d{1,18})\.(\d{1,15})$/.exec(Buffer.from(text, 'base64url').toString('utf8'));
-  if (!m)
-    throw new ContractError({
-      code: 'invalid_cursor',
-      message: 'since is not a cursor given by this server',
-    });
-  return { txid: m[1]!, version: Number(m[2]), issuedAt: Number(m[3]) };
+  const decoded = Buffer.from(text, 'base64url').toString('utf8');
+  const m = /^2\.(\d{1,15})\.(\d{1,15})$/.exec(decoded);
+  if (m) return { position: Number(m[1]), generation: Number(m[2]) };
+  // A cursor of the former feed (transaction and version): its positions no longer exist.
+  if (/^1\.\d{1,20}\.\d{1,18}\.\d{1,15}$/.test(decoded)) throw expired();
+  throw new ContractError({ code: 'invalid_cursor', message: 'since is not a cursor given by this server' });
 }
 
 interface Position {
   entity: string;
   id: string;
-  txid: string;
-  version: number;
+  position: string;
+  version: string;
   deleted: boolean;
   time: Date;
 }
 
-/**
- * Refuses a cursor given before a purge that removed changes after its position: the client may
- * have missed a deletion that is gone now and must start again. Returns the time of this pull.
- */
-async function checkNotExpired(tx: Executor, cursor: Cursor): Promise<number> {
-  const r = await tx.query<{ now: number; expired: boolean | null }>(
-    `SELECT (extract(epoch FROM now()) * 1000)::bigint AS now,
-       (SELECT (purged_txid, purged_version) > ($1::xid8, $2::bigint) AND purged_at >= to_timestamp($3 / 1000.0)
-        FROM sync_purge) AS expired`,
-    [cursor.txid, cursor.version, cursor.issuedAt],
-  );
-  const row = r.rows[0]!;
-  if (cursor !== START && row.expired) {
-    throw new ContractError({
-      code: 'cursor_expired',
-      message:
-        'This cursor is older than the retention of deletions: resynchronise from scratch (pull without since, ' +
-        'replace the local data with what it returns)',
-    });
-  }
-  return Number(row.now);
+/** Positions the tenant's committed changes (its own transaction, committed before the read). */
+export async function sequenceChanges(tx: Executor): Promise<number> {
+  const r = await tx.query<{ last: string }>('SELECT fs_sequence_changes() AS last');
+  return Number(r.rows[0]!.last);
 }
 
-/** One page of changes after `cursor`, for `entities`; runs in a snapshot (repeatable read) transaction. */
+/** Whether the tenant has unpositioned entries (cheap: an index probe), to skip the locking step. */
+async function hasPending(tx: Executor): Promise<boolean> {
+  const r = await tx.query('SELECT 1 FROM change_log WHERE position IS NULL LIMIT 1');
+  return r.rows.length > 0;
+}
+
+/** One page of changes after `cursor`, for `entities`, of the tenant `tenantId`. */
 export async function pullChanges(
+  db: Database,
+  tenantId: string,
+  entities: readonly Entity[],
+  cursor: Cursor,
+  limit: number,
+): Promise<ChangePage> {
+  await db.withTenant(tenantId, async (tx) => {
+    if (await hasPending(tx)) await sequenceChanges(tx);
+  });
+  return db.withTenant(tenantId, (tx) => readPage(tx, entities, cursor, limit), true);
+}
+
+/** The page itself, in one snapshot (repeatable read) transaction. */
+async function readPage(
   tx: Executor,
   entities: readonly Entity[],
   cursor: Cursor,
   limit: number,
 ): Promise<ChangePage> {
-  const issuedAt = await checkNotExpired(tx, cursor);
-  const after = `(sys_change_txid, ${q(VERSION_FIELD)}) > ($1::xid8, $2::bigint) AND sys_change_txid < (SELECT h FROM horizon)`;
-  const order = `ORDER BY sys_change_txid, ${q(VERSION_FIELD)} LIMIT $3`;
-  const parts = entities.map((e) => {
-    const deleted = e.deleteMode === 'logical' ? 'COALESCE(sys_logical_delete, false)' : 'false';
-    return `(SELECT '${e.name}'::text AS entity, id, sys_change_txid AS txid, ${q(VERSION_FIELD)} AS version,
-      ${deleted} AS deleted, modified_dateutc AS time FROM ${q(e.name)} WHERE ${after} ${order})`;
-  });
-  parts.push(`(SELECT entity, id, sys_change_txid, ${q(VERSION_FIELD)}, true, deleted_at FROM sync_tombstone
-    WHERE entity = ANY($4::text[]) AND ${after} ${order})`);
-  const r = await tx.query<Position>(
-    `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS h)
-     SELECT entity, id, txid::text AS txid, version, deleted, time FROM (${parts.join('\nUNION ALL\n')}) c
-     ORDER BY c.txid, c.version LIMIT $3`,
-    [cursor.txid, cursor.version, limit + 1, entities.map((e) => e.name)],
+  // Expired exactly when a purge after the cursor's snapshot removed an entry after its position:
+  // purge generations and positions, not clocks.
+  const state = await tx.query<{ generation: string; floor: string; purged: string | null }>(
+    `SELECT s.purge_generation AS generation, s.floor_generation AS floor,
+       (SELECT max(max_position) FROM feed_purge WHERE generation > $1) AS purged
+     FROM feed_state s`,
+    [cursor.generation],
   );
-  const positions = r.rows.slice(0, limit);
+  const known = state.rows[0];
+  if (cursor !== START && known) {
+    const purged = known.purged === null ? -1 : Number(known.purged);
+    if (cursor.generation < Number(known.floor) || purged > cursor.position) throw expired();
+  }
+  const generation = Number(known?.generation ?? 0);
+  const r = await tx.query<Position>(
+    `SELECT entity, record_id AS id, position, row_version AS version, deleted, changed_at AS time
+     FROM change_log WHERE position > $1 AND entity = ANY($2::text[]) ORDER BY position LIMIT $3`,
+    [cursor.position, entities.map((e) => e.name), limit + 1],
+  );
+  const page = r.rows.slice(0, limit);
+  // A record with a committed change not positioned yet is delivered at that later position, once.
+  const later = await tx.query<{ key: string }>(
+    `SELECT DISTINCT c.entity || ':' || c.record_id AS key FROM change_log c
+     JOIN unnest($1::text[], $2::uuid[]) AS p(entity, id) ON c.entity = p.entity AND c.record_id = p.id
+     WHERE c.position IS NULL`,
+    [page.map((p) => p.entity), page.map((p) => p.id)],
+  );
+  const pending = new Set(later.rows.map((row) => row.key));
+  const positions = page.filter((p) => !pending.has(`${p.entity}:${p.id}`));
   const records = await currentRecords(tx, entities, positions);
-  const last = positions.at(-1);
+  const last = page.at(-1);
   return {
-    changes: positions.map((p) => ({
-      entity: p.entity,
-      id: p.id,
-      deleted: p.deleted,
-      time: new Date(p.time).toISOString(),
-      row_version: Number(p.version),
-      record: p.deleted ? null : (records.get(`${p.entity}:${p.id}`) ?? null),
-    })),
-    next: encodeCursor(
-      last ? { txid: last.txid, version: Number(last.version), issuedAt } : { ...cursor, issuedAt },
-    ),
+    changes: positions.map((p) => {
+      const stored = records.get(`${p.entity}:${p.id}`);
+      const deleted = !stored || stored.deleted;
+      return {
+        entity: p.entity,
+        id: p.id,
+        deleted,
+        time: stored ? stored.time : new Date(p.time).toISOString(),
+        row_version: stored ? stored.version : Number(p.version),
+        record: deleted ? null : stored.record,
+      };
+    }),
+    next: encodeCursor({ position: last ? Number(last.position) : cursor.position, generation }),
     has_more: r.rows.length > limit,
   };
 }
 
-/** The rows of the changed records, one query per entity (same snapshot as the positions). */
+interface Stored {
+  record: ApiRecord;
+  deleted: boolean;
+  version: number;
+  time: string;
+}
+
+/** The changed records as they are in the same snapshot, one query per entity. */
 async function currentRecords(
   tx: Executor,
   entities: readonly Entity[],
   positions: Position[],
-): Promise<Map<string, ApiRecord>> {
-  const out = new Map<string, ApiRecord>();
+): Promise<Map<string, Stored>> {
+  const out = new Map<string, Stored>();
   for (const entity of entities) {
-    const ids = positions.filter((p) => p.entity === entity.name && !p.deleted).map((p) => p.id);
+    const ids = positions.filter((p) => p.entity === entity.name).map((p) => p.id);
     if (!ids.length) continue;
+    const logical =
+      entity.deleteMode === 'logical' ? ', COALESCE(t.sys_logical_delete, false) AS fs_deleted' : '';
     const rows = await tx.query<Row>(
-      `SELECT ${selectList(entity)} FROM ${q(entity.name)} t WHERE id = ANY($1::uuid[])`,
+      `SELECT ${selectList(entity)}${logical} FROM ${q(entity.name)} t WHERE id = ANY($1::uuid[])`,
       [ids],
     );
-    for (const row of rows.rows) out.set(`${entity.name}:${String(row['id'])}`, toRecord(entity, row));
+    for (const row of rows.rows) {
+      const record = toRecord(entity, row);
+      const modified = row['modified_dateutc'];
+      out.set(`${entity.name}:${String(row['id'])}`, {
+        record,
+        deleted: row['fs_deleted'] === true,
+        version: Number(row['row_version']),
+        time:
+          modified instanceof Date
+            ? modified.toISOString()
+            : new Date(String(modified ?? Date.now())).toISOString(),
+      });
+    }
   }
   return out;
 }

@@ -60,11 +60,7 @@ export function registerSyncRoutes(app: FastifyInstance, db: Database, registry:
       });
     }
     const limit = Math.min(Math.max(Number(raw ?? SYNC_PAGE_DEFAULT), 1), SYNC_PAGE_MAX);
-    const page = await db.withTenant(
-      principalOf(req).tenantId,
-      (tx) => pullChanges(tx, entities, cursor, limit),
-      true,
-    );
+    const page = await pullChanges(db, principalOf(req).tenantId, entities, cursor, limit);
     const format = responseFormat(req);
     return sendText(
       reply,

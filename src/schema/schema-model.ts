@@ -11,8 +11,10 @@ import { isList, VERSION_FIELD, type Entity, type Registry } from './registry.js
 export const APP_ROLE = 'fieldservice_app';
 /** The setting that carries the current tenant inside a transaction. */
 export const TENANT_SETTING = 'fieldservice.tenant_id';
-/** The sequence that numbers every change (row versions, tombstones). */
+/** The sequence that numbers change log entries in the order they were written. */
 export const CHANGE_SEQUENCE = 'fs_change_seq';
+/** The setting under which the purge removes expired rows without logging them as changes. */
+export const PURGE_SETTING = 'fieldservice.purging';
 export const CURRENT_TENANT = `NULLIF(current_setting('${TENANT_SETTING}', true), '')::uuid`;
 const NO_SALES_ORG = `'00000000-0000-0000-0000-000000000000'::uuid`;
 
@@ -106,7 +108,6 @@ export function sqlType(field: ScalarField | { type: 'list' }): string {
 
 const TENANT_FK = 'FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE';
 const tenantColumn: ColumnModel = { type: 'uuid', notNull: true, default: CURRENT_TENANT };
-const changeTxid: ColumnModel = { type: 'xid8', notNull: true, default: 'pg_current_xact_id()' };
 const createdAt: ColumnModel = { type: 'timestamptz(3)', notNull: true, default: 'now()' };
 const clockAt: ColumnModel = { type: 'timestamptz(3)', notNull: true, default: 'clock_timestamp()' };
 
@@ -159,36 +160,53 @@ function serviceTables(): Record<string, TableModel> {
         api_token_token_hash_key: 'UNIQUE (token_hash)',
       },
     }),
-    sync_tombstone: table({
-      comment: 'Physically deleted records, kept for the sync feed until the retention expires',
+    change_log: table({
+      comment:
+        'One entry per change of a record, written with the change; positions are given per tenant after ' +
+        'commit (fs_sequence_changes), so the feed order is the order in which changes became visible',
       columns: {
+        log_id: { type: 'bigint', notNull: true, default: `nextval('${CHANGE_SEQUENCE}'::regclass)` },
         tenant_id: tenantColumn,
         entity: { type: 'text', notNull: true },
-        id: { type: 'uuid', notNull: true },
-        sys_change_txid: changeTxid,
-        [VERSION_FIELD]: {
-          type: 'bigint',
-          notNull: true,
-          default: `nextval('${CHANGE_SEQUENCE}'::regclass)`,
-        },
-        deleted_at: clockAt,
+        record_id: { type: 'uuid', notNull: true },
+        position: { type: 'bigint' },
+        [VERSION_FIELD]: { type: 'bigint', notNull: true },
+        deleted: { type: 'boolean', notNull: true },
+        changed_at: clockAt,
       },
-      constraints: {
-        sync_tombstone_pkey: 'PRIMARY KEY (tenant_id, entity, id)',
-        sync_tombstone_tenant_id_fkey: TENANT_FK,
+      constraints: { change_log_pkey: 'PRIMARY KEY (log_id)', change_log_tenant_id_fkey: TENANT_FK },
+      indexes: {
+        change_log_position: { unique: true, on: '(tenant_id, position)' },
+        change_log_record: { on: '(tenant_id, entity, record_id)' },
       },
-      indexes: { sync_tombstone_changes: { on: `(tenant_id, sys_change_txid, ${VERSION_FIELD})` } },
       tenantIsolation: true,
     }),
-    sync_purge: table({
-      comment: 'Latest change position removed by the purge: an older cursor must resynchronise',
+    feed_state: table({
+      comment:
+        'Per tenant: the last feed position given, and how many purges removed entries from the feed (a cursor carries the count it saw)',
       columns: {
         tenant_id: tenantColumn,
-        purged_txid: { type: 'xid8', notNull: true },
-        purged_version: { type: 'bigint', notNull: true },
+        last_position: { type: 'bigint', notNull: true, default: '0' },
+        purge_generation: { type: 'bigint', notNull: true, default: '0' },
+        floor_generation: { type: 'bigint', notNull: true, default: '0' },
+      },
+      constraints: { feed_state_pkey: 'PRIMARY KEY (tenant_id)', feed_state_tenant_id_fkey: TENANT_FK },
+      tenantIsolation: true,
+    }),
+    feed_purge: table({
+      comment:
+        'Each purge that removed feed entries: the highest position it removed. A cursor given before a purge ' +
+        'that removed a position after it must resynchronise',
+      columns: {
+        tenant_id: tenantColumn,
+        generation: { type: 'bigint', notNull: true },
+        max_position: { type: 'bigint', notNull: true },
         purged_at: clockAt,
       },
-      constraints: { sync_purge_pkey: 'PRIMARY KEY (tenant_id)', sync_purge_tenant_id_fkey: TENANT_FK },
+      constraints: {
+        feed_purge_pkey: 'PRIMARY KEY (tenant_id, generation)',
+        feed_purge_tenant_id_fkey: TENANT_FK,
+      },
       tenantIsolation: true,
     }),
     idempotency_key: table({
@@ -226,17 +244,55 @@ function serviceTables(): Record<string, TableModel> {
 }
 
 const serviceFunctions: Record<string, FunctionModel> = {
-  fs_tombstone: {
+  // Statement triggers of every entity table: one log entry per row written or deleted.
+  fs_log_change: {
     returns: 'trigger',
     body: `
 BEGIN
-  -- The purge removes expired rows without leaving tombstones behind.
-  IF current_setting('fieldservice.purging', true) IS DISTINCT FROM 'on' THEN
-    INSERT INTO sync_tombstone (tenant_id, entity, id) VALUES (OLD.tenant_id, TG_TABLE_NAME, OLD.id)
-    ON CONFLICT (tenant_id, entity, id) DO UPDATE
-      SET sys_change_txid = pg_current_xact_id(), ${VERSION_FIELD} = nextval('${CHANGE_SEQUENCE}'), deleted_at = clock_timestamp();
+  -- The purge removes expired rows without logging them.
+  IF current_setting('${PURGE_SETTING}', true) = 'on' THEN
+    RETURN NULL;
   END IF;
-  RETURN OLD;
+  IF TG_OP = 'DELETE' THEN
+    INSERT INTO change_log (tenant_id, entity, record_id, ${VERSION_FIELD}, deleted)
+    SELECT tenant_id, TG_TABLE_NAME, id, ${VERSION_FIELD} + 1, true FROM fs_old ORDER BY id;
+  ELSE
+    INSERT INTO change_log (tenant_id, entity, record_id, ${VERSION_FIELD}, deleted)
+    SELECT tenant_id, TG_TABLE_NAME, id, ${VERSION_FIELD}, false FROM fs_new ORDER BY id;
+  END IF;
+  RETURN NULL;
+END `,
+  },
+  // Gives the current tenant's committed, unpositioned log entries the next positions, under the
+  // tenant's feed_state row lock, and drops the entries they supersede. A change gets its position
+  // after its commit, so positions follow the order in which changes became visible.
+  fs_sequence_changes: {
+    returns: 'bigint',
+    body: `
+DECLARE
+  tenant uuid := ${CURRENT_TENANT};
+  last bigint;
+  added bigint;
+BEGIN
+  IF tenant IS NULL THEN
+    RAISE EXCEPTION 'fs_sequence_changes: no tenant is set';
+  END IF;
+  INSERT INTO feed_state (tenant_id) VALUES (tenant) ON CONFLICT (tenant_id) DO NOTHING;
+  SELECT last_position INTO last FROM feed_state WHERE tenant_id = tenant FOR UPDATE;
+  -- A new statement, so a new snapshot: every entry committed before the lock was taken is seen.
+  WITH pending AS (
+    SELECT log_id, row_number() OVER (ORDER BY log_id) AS n
+    FROM change_log WHERE tenant_id = tenant AND position IS NULL
+  )
+  UPDATE change_log c SET position = last + p.n FROM pending p WHERE c.log_id = p.log_id;
+  GET DIAGNOSTICS added = ROW_COUNT;
+  IF added > 0 THEN
+    DELETE FROM change_log o USING change_log c
+    WHERE c.tenant_id = tenant AND c.position > last AND o.tenant_id = tenant
+      AND o.entity = c.entity AND o.record_id = c.record_id AND o.position < c.position;
+    UPDATE feed_state SET last_position = last + added WHERE tenant_id = tenant;
+  END IF;
+  RETURN last + added;
 END `,
   },
   // A build from before versioned migrations reads `schema_migrations`; the view in its place makes
@@ -265,10 +321,12 @@ function writeFunction(entity: Entity): FunctionModel {
   const created = systemField(entity, 'created');
   const updated = systemField(entity, 'updated');
   const autoNumber = systemField(entity, 'autoNumber');
-  // The change position of the row for the sync feed: the writing transaction and a new version.
+  // The version counts the changes of this record, across a deletion and a re-creation.
+  const v = q(VERSION_FIELD);
   const body: string[] = [
-    'NEW.sys_change_txid := pg_current_xact_id();',
-    `NEW.${q(VERSION_FIELD)} := nextval('${CHANGE_SEQUENCE}');`,
+    `IF TG_OP = 'UPDATE' THEN NEW.${v} := OLD.${v} + 1;`,
+    `ELSE NEW.${v} := COALESCE((SELECT max(${v}) FROM change_log WHERE tenant_id = NEW.tenant_id
+    AND entity = ${literal(entity.name)} AND record_id = NEW.id), 0) + 1; END IF;`,
   ];
   if (modified) body.push(`NEW.${q(modified)} := clock_timestamp();`);
   if (updated) body.push(`NEW.${q(updated)} := clock_timestamp();`);
@@ -290,7 +348,6 @@ function entityTable(entity: Entity): TableModel {
   const columns: Record<string, ColumnModel> = {
     tenant_id: tenantColumn,
     id: { type: 'uuid', notNull: true },
-    sys_change_txid: changeTxid,
   };
   for (const name of entity.columns) {
     const field = entity.spec.fields[name]!;
@@ -300,7 +357,7 @@ function entityTable(entity: Entity): TableModel {
       system === 'modified'
         ? 'clock_timestamp()'
         : system === 'version'
-          ? `nextval('${CHANGE_SEQUENCE}'::regclass)`
+          ? '1'
           : name === 'id'
             ? 'gen_random_uuid()'
             : undefined;
@@ -315,9 +372,7 @@ function entityTable(entity: Entity): TableModel {
     [`${t}_pkey`]: 'PRIMARY KEY (tenant_id, id)',
     [`${t}_tenant_id_fkey`]: TENANT_FK,
   };
-  const indexes: Record<string, IndexModel> = {
-    [`${t}_changes`]: { on: `(tenant_id, sys_change_txid, ${VERSION_FIELD})` },
-  };
+  const indexes: Record<string, IndexModel> = {};
   if (entity.spec.fields['modified_dateutc'])
     indexes[`${t}_modified`] = { on: '(tenant_id, modified_dateutc)' };
   if (entity.erpKey) {
@@ -350,7 +405,21 @@ function entityTable(entity: Entity): TableModel {
         each: 'FOR EACH ROW',
         function: `${t}_before_write`,
       },
-      [`${t}_tombstone`]: { timing: 'AFTER DELETE', each: 'FOR EACH ROW', function: 'fs_tombstone' },
+      [`${t}_log_insert`]: {
+        timing: 'AFTER INSERT',
+        each: 'REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT',
+        function: 'fs_log_change',
+      },
+      [`${t}_log_update`]: {
+        timing: 'AFTER UPDATE',
+        each: 'REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT',
+        function: 'fs_log_change',
+      },
+      [`${t}_log_delete`]: {
+        timing: 'AFTER DELETE',
+        each: 'REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT',
+        function: 'fs_log_change',
+      },
     },
   };
 }

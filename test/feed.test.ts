@@ -1,0 +1,294 @@
+/**
+ * The feed against the races that break a feed ordered by transaction ids or guarded by clocks:
+ * a record deleted while another transaction creates it again, one tenant's (or another
+ * database's) open transaction while a second tenant pulls, purges that commit while clients page,
+ * and versions that count one record's changes only. Each ends by comparing every client's copy
+ * with the database, record by record.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { purgeExpired } from '../src/domain/purge.js';
+import { registry } from '../src/schema/registry.js';
+import { adminUrl, call, onPostgres, setup, type Tenant, type TestContext } from './helpers.js';
+
+let ctx: TestContext;
+const tenantIds = new Map<string, string>();
+before(async () => {
+  ctx = await setup();
+  for (const t of [ctx.a, ctx.b]) {
+    const r = await ctx.db.query<{ id: string }>('SELECT id FROM tenant WHERE domain = $1', [t.domain]);
+    tenantIds.set(t.domain, r.rows[0]!.id);
+  }
+});
+after(() => ctx.close());
+
+type Body = Record<string, unknown>;
+type Change = { entity: string; id: string; deleted: boolean; row_version: number; record: Body | null };
+type Page = { changes: Change[]; next: string; has_more: boolean };
+const tenantOf = (t: Tenant): string => tenantIds.get(t.domain)!;
+
+/** A client following the README's protocol: pages in order, 410 means start again from nothing. */
+class Client {
+  readonly local = new Map<string, Body>();
+  cursor = '';
+  resyncs = 0;
+  constructor(
+    readonly as: Tenant,
+    readonly entities = 'JobType',
+    readonly limit = 7,
+  ) {}
+
+  async pullOnce(): Promise<Page> {
+    const since = this.cursor ? `&since=${this.cursor}` : '';
+    const res = await call(
+      ctx,
+      'GET',
+      `/api/Sync/Changes?entities=${this.entities}&limit=${this.limit}${since}`,
+      {
+        as: this.as,
+      },
+    );
+    if (res.statusCode === 410) {
+      this.resyncs++;
+      this.local.clear();
+      this.cursor = '';
+      return { changes: [], next: '', has_more: true };
+    }
+    assert.equal(res.statusCode, 200, res.body);
+    const page = res.json<Page>();
+    for (const c of page.changes) {
+      if (c.deleted) this.local.delete(c.id);
+      else this.local.set(c.id, c.record!);
+    }
+    this.cursor = page.next;
+    return page;
+  }
+
+  /** Pulls until a page says there is nothing more. */
+  async catchUp(): Promise<void> {
+    for (let i = 0; i < 10_000; i++) if (!(await this.pullOnce()).has_more) return;
+    assert.fail('the feed did not end');
+  }
+}
+
+/** What the database holds, as the client should have it: id -> "name row_version". */
+async function stored(as: Tenant): Promise<Map<string, string>> {
+  const rows = await ctx.db.withTenant(tenantOf(as), (tx) =>
+    tx.query<{ id: string; name: string; row_version: string }>('SELECT id, name, row_version FROM job_type'),
+  );
+  return new Map(rows.rows.map((r) => [r.id, `${r.name} ${r.row_version}`]));
+}
+
+async function assertSame(client: Client): Promise<void> {
+  const expected = await stored(client.as);
+  const mine = new Map(
+    [...client.local].map(([id, r]) => [id, `${String(r['name'])} ${String(r['row_version'])}`]),
+  );
+  const missing = [...expected].filter(([id, v]) => mine.get(id) !== v);
+  const extra = [...mine.keys()].filter((id) => !expected.has(id));
+  assert.deepEqual(
+    { missing, extra },
+    { missing: [], extra: [] },
+    'the client holds what the database holds',
+  );
+}
+
+const save = async (as: Tenant, body: Body[]): Promise<Body[]> => {
+  const res = await call(ctx, 'POST', '/api/JobType/SaveMultiple', { body, as });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json<Body[]>();
+};
+
+describe('versions', () => {
+  it('count the changes of one record, across a deletion and a re-creation', async () => {
+    const id = randomUUID();
+    for (const name of ['v1', 'v2', 'v3']) await save(ctx.a, [{ id, name }]);
+    const got = await call(ctx, 'GET', `/api/JobType(${id})`);
+    assert.equal(got.json()['row_version'], 3);
+    assert.equal((await call(ctx, 'DELETE', `/api/JobType(${id})`)).statusCode, 204);
+    const client = new Client(ctx.a);
+    await save(ctx.a, [{ id, name: 'again' }]);
+    const again = await call(ctx, 'GET', `/api/JobType(${id})`);
+    assert.equal(again.json()['row_version'], 5, 'the deletion was version 4');
+    // Another tenant's writes move nothing of this tenant's versions.
+    for (let i = 0; i < 5; i++) await save(ctx.b, [{ id: randomUUID(), name: `b${i}` }]);
+    await save(ctx.a, [{ id, name: 'after b' }]);
+    assert.equal((await call(ctx, 'GET', `/api/JobType(${id})`)).json()['row_version'], 6);
+    await client.catchUp();
+    await assertSame(client);
+  });
+});
+
+describe('a record deleted while another transaction creates it again', () => {
+  it(
+    'is in every client after both commit, in either order',
+    { skip: !onPostgres && 'needs concurrent transactions' },
+    async () => {
+      for (const deleteFirst of [true, false]) {
+        const id = randomUUID();
+        await save(ctx.a, [{ id, name: 'z' }]);
+        const client = new Client(ctx.a);
+        await client.catchUp();
+        assert.ok(client.local.has(id));
+        // The delete holds the row; a batch that re-creates it waits for it, then inserts.
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        let locked!: () => void;
+        const holding = new Promise<void>((r) => (locked = r));
+        const deleting = ctx.db.withTenant(tenantOf(ctx.a), async (tx) => {
+          await tx.query('DELETE FROM job_type WHERE id = $1', [id]);
+          locked();
+          await gate;
+        });
+        await holding;
+        const batch = [
+          { id, name: 'z again' },
+          ...Array.from({ length: 200 }, (_, i) => ({ id: randomUUID(), name: `n${i}` })),
+        ];
+        const saving = save(ctx.a, deleteFirst ? batch : batch.reverse());
+        // The batch is waiting on the row lock (bounded wait for it to get there).
+        for (let i = 0; i < 100; i++) {
+          const waiting = await ctx.db.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+          );
+          if (waiting.rows[0]!.n > 0) break;
+          await sleep(20);
+        }
+        await client.pullOnce(); // a pull while both are open
+        release();
+        await deleting;
+        const results = await saving;
+        assert.ok(
+          results.every((r) => r['success']),
+          JSON.stringify(results.slice(0, 3)),
+        );
+        assert.equal((await call(ctx, 'GET', `/api/JobType(${id})`)).statusCode, 200);
+        await client.catchUp();
+        assert.ok(client.local.has(id), 'the re-created record reached the client');
+        const fresh = new Client(ctx.a, 'JobType', 500);
+        await fresh.catchUp();
+        assert.ok(fresh.local.has(id), 'and a client starting now');
+        await assertSame(client);
+        await assertSame(fresh);
+      }
+    },
+  );
+});
+
+describe('open transactions elsewhere', () => {
+  it(
+    "hold back neither another tenant's feed nor the feed of any tenant because of another database",
+    { skip: !onPostgres && 'needs concurrent transactions' },
+    async () => {
+      const client = new Client(ctx.a);
+      await client.catchUp();
+      // Tenant b: a long batch, open with its rows written.
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let written!: () => void;
+      const open = new Promise<void>((r) => (written = r));
+      const bWriting = ctx.db.withTenant(tenantOf(ctx.b), async (tx) => {
+        await tx.query(
+          "INSERT INTO job_type (id, name) SELECT gen_random_uuid(), 'b-long-' || g FROM generate_series(1, 1000) g",
+        );
+        written();
+        await gate;
+      });
+      await open;
+      // Another database of the cluster: a transaction with an id, left open.
+      const other = new pg.Client({ connectionString: adminUrl });
+      await other.connect();
+      await other.query('BEGIN');
+      await other.query('SELECT pg_current_xact_id()');
+      try {
+        const [mine] = await save(ctx.a, [{ id: randomUUID(), name: 'a while b writes' }]);
+        // One pull, no waiting: a's commit is in a's feed at once.
+        const page = await client.pullOnce();
+        assert.ok(
+          page.changes.some((c) => c.id === mine!['id']),
+          `tenant a's change is in its next page: ${JSON.stringify(page.changes.map((c) => c.record?.['name']))}`,
+        );
+      } finally {
+        await other.query('ROLLBACK');
+        await other.end();
+        release();
+        await bWriting;
+      }
+      const bClient = new Client(ctx.b, 'JobType', 5000);
+      await bClient.catchUp();
+      await assertSame(bClient);
+    },
+  );
+});
+
+describe('writers, purges and clients at once', () => {
+  it('every client ends with the database state; a purge after a cursor gives 410, never a silent loss', async () => {
+    const clients = [
+      new Client(ctx.a, 'JobType', 3),
+      new Client(ctx.a, 'JobType', 11),
+      new Client(ctx.a, 'JobType', 50),
+    ];
+    for (const c of clients) await c.catchUp();
+    const ids: string[] = [];
+    const gone: string[] = [];
+    let running = true;
+    const writer = async (w: number) => {
+      for (let i = 0; i < 60; i++) {
+        const fresh = randomUUID();
+        ids.push(fresh);
+        const body: Body[] = [{ id: fresh, name: `w${w}-${i}` }];
+        if (ids.length > 3) body.push({ id: ids[(i * 7 + w) % ids.length]!, name: `w${w}-${i}-u` });
+        // Re-create a deleted id now and then.
+        if (gone.length && i % 5 === 0) body.push({ id: gone.shift()!, name: `w${w}-${i}-back` });
+        await save(
+          ctx.a,
+          body.filter((b, k) => body.findIndex((o) => o['id'] === b['id']) === k),
+        );
+        if (i % 3 === 1) {
+          const victim = ids.splice((i * 11 + w) % ids.length, 1)[0]!;
+          const res = await call(ctx, 'DELETE', `/api/JobType(${victim})`);
+          assert.ok([204, 404].includes(res.statusCode), res.body);
+          gone.push(victim);
+        }
+        if (i % 10 === 9) {
+          // Out of order: a transaction that writes, then commits after later ones.
+          await ctx.db.withTenant(tenantOf(ctx.a), async (tx) => {
+            await tx.query("UPDATE job_type SET name = name || '+' WHERE id = $1", [ids[w % ids.length]]);
+            await sleep(30);
+          });
+        }
+      }
+    };
+    const purger = (async () => {
+      let purges = 0;
+      while (running) {
+        await purgeExpired(ctx.db, registry, { retentionMs: 0, idempotencyTtlMs: 86_400_000 });
+        purges++;
+        await sleep(40);
+      }
+      return purges;
+    })();
+    const pullers = clients.map(async (c) => {
+      while (running) if (!(await c.pullOnce()).changes.length) await sleep(5);
+    });
+    try {
+      await Promise.all([0, 1, 2].map(writer));
+    } finally {
+      running = false;
+      await Promise.all(pullers);
+    }
+    const purges = await purger;
+    assert.ok(purges > 2, `purges ran (${purges})`);
+    for (const c of clients) {
+      await c.catchUp();
+      await assertSame(c);
+    }
+    assert.ok(
+      clients.some((c) => c.resyncs > 0),
+      'a purge after a cursor was seen as 410 by some client',
+    );
+  });
+});
