@@ -72,6 +72,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
     bodyLimit: config.bodyLimit,
+    // A client that sends its request slowly is cut off (408) instead of holding a slot for ever;
+    // the timeouts are checked every second.
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    http: {
+      requestTimeout: config.requestTimeoutSeconds * 1000,
+      headersTimeout: Math.min(config.headersTimeoutSeconds, config.requestTimeoutSeconds) * 1000,
+      connectionsCheckingInterval: 1000,
+    },
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 200 },
     // A client's request id is kept when short and printable, and never looks like one of ours.
     requestIdHeader: false,
@@ -100,6 +108,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   await registerOperations(app, db, {
     maxInFlight: config.maxInFlight,
+    maxInFlightPerTenant: config.maxInFlightPerTenant,
+    batchConcurrencyPerTenant: config.batchConcurrencyPerTenant,
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
   const authenticate = createAuthenticator(db, config.authFailureLimit);

@@ -22,6 +22,14 @@ export interface Config {
   purgeIntervalMinutes: number;
   /** Requests answered at once; beyond, 503 with Retry-After. */
   maxInFlight: number;
+  /** Requests one tenant may have in flight; beyond, 429 tenant_busy with Retry-After. */
+  maxInFlightPerTenant: number;
+  /** SaveMultiple requests one tenant may have in flight; beyond, 429 tenant_busy. */
+  batchConcurrencyPerTenant: number;
+  /** Longest time a client may take to send a whole request (headers and body), in seconds. */
+  requestTimeoutSeconds: number;
+  /** Longest time a client may take to send the request headers, in seconds. */
+  headersTimeoutSeconds: number;
   /** Requests per minute per credential (429 beyond); 0: no limit. */
   rateLimitPerMinute: number;
   /** Failed logins per address and user name in 15 minutes before 429. */
@@ -55,6 +63,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     purgeIntervalMinutes: int(env, 'PURGE_INTERVAL_MINUTES', 60, 0),
     demoTenant: (env['DEMO_TENANT'] ?? 'true') !== 'false',
     maxInFlight: int(env, 'MAX_IN_FLIGHT', 512),
+    maxInFlightPerTenant: int(env, 'MAX_IN_FLIGHT_PER_TENANT', 128),
+    batchConcurrencyPerTenant: int(env, 'BATCH_CONCURRENCY_PER_TENANT', 8),
+    requestTimeoutSeconds: int(env, 'REQUEST_TIMEOUT_SECONDS', 120),
+    headersTimeoutSeconds: int(env, 'HEADERS_TIMEOUT_SECONDS', 15),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 12_000, 0),
     authFailureLimit: int(env, 'AUTH_FAILURE_LIMIT', 10),
   };

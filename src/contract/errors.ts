@@ -199,6 +199,15 @@ export const ERRORS = {
     when: 'More than RATE_LIMIT_PER_MINUTE requests per minute for these credentials: wait Retry-After seconds',
     routes: ALL,
   },
+  tenant_busy: {
+    status: 429,
+    title: 'Tenant busy',
+    when:
+      'This tenant already has MAX_IN_FLIGHT_PER_TENANT requests (or BATCH_CONCURRENCY_PER_TENANT batches) being answered: ' +
+      'retry after Retry-After seconds; other tenants are not affected',
+    routes: ALL,
+    transient: true,
+  },
   internal_error: {
     status: 500,
     title: 'Internal error',

@@ -142,7 +142,7 @@ export function routeCatalog(registry: Registry, limits: RouteLimits = DEFAULT_L
     kind: 'sync',
     summary: 'Changes since a cursor',
     description:
-      'Every record created, updated or deleted since the cursor (since), for the entities asked for (entities=Jobs,JobPartUsage), in one order, with deletions as tombstones and the next cursor. 410 when the cursor is older than the retention of deletions.',
+      'Every record created, updated or deleted since the cursor (since), for the entities asked for (entities=Jobs,JobPartUsage), in the order the changes became visible, with deletions as tombstones and the next cursor. 410 when a purge after the cursor removed a deletion it had not delivered.',
   });
   return routes.map((r) => ({ ...r, statuses: statusesOf(r.kind) }));
 }

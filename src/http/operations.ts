@@ -1,7 +1,9 @@
 /**
  * What operators need: liveness (`/health`), readiness (`/ready`: database reachable, schema
  * applied), Prometheus metrics (`/metrics`), a bound on requests in flight (503 beyond it instead
- * of an unbounded queue) and a request rate limit per credential (429).
+ * of an unbounded queue), a share of it per tenant and a bound on batches per tenant (429, decided
+ * before the body is read, so slow bodies of one tenant cannot take every slot) and a request rate
+ * limit per credential (429).
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -12,6 +14,10 @@ import { ContractError } from '../contract/errors.js';
 
 export interface OperationsOptions {
   maxInFlight: number;
+  /** Requests one tenant may have in flight; beyond, 429 tenant_busy (others keep their share). */
+  maxInFlightPerTenant: number;
+  /** Batch requests (SaveMultiple) one tenant may have in flight. */
+  batchConcurrencyPerTenant: number;
   /** Requests per minute per credential; 0 turns the limit off. */
   rateLimitPerMinute: number;
 }
@@ -82,6 +88,44 @@ export async function registerOperations(
       if (!done) inFlight--;
       done = true;
     });
+  });
+  // Fairness: once the tenant is known (authentication ran in onRequest) and before the body is
+  // read, a tenant beyond its share of requests, or of batches, in flight is answered 429.
+  const perTenant = new Map<string, { requests: number; batches: number }>();
+  const tenantRejections = new Counter({
+    name: 'http_tenant_busy_total',
+    help: 'Requests refused because their tenant had its share in flight, by kind',
+    labelNames: ['kind'],
+    registers: [metrics],
+  });
+  app.addHook('preParsing', async (req, reply, payload) => {
+    const tenant = req.principal?.tenantId;
+    if (!tenant) return payload;
+    const batch = /\/SaveMultiple$/i.test(routeOf(req));
+    const used = perTenant.get(tenant) ?? { requests: 0, batches: 0 };
+    const over =
+      used.requests >= options.maxInFlightPerTenant
+        ? `${options.maxInFlightPerTenant} requests`
+        : batch && used.batches >= options.batchConcurrencyPerTenant
+          ? `${options.batchConcurrencyPerTenant} batches`
+          : undefined;
+    if (over) {
+      tenantRejections.inc({ kind: batch ? 'batch' : 'request' });
+      throw new ContractError({
+        code: 'tenant_busy',
+        message: `This tenant already has ${over} in flight: retry when one has been answered`,
+        retryAfter: 1,
+      });
+    }
+    used.requests++;
+    if (batch) used.batches++;
+    perTenant.set(tenant, used);
+    reply.raw.once('close', () => {
+      used.requests--;
+      if (batch) used.batches--;
+      if (used.requests === 0) perTenant.delete(tenant);
+    });
+    return payload;
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = routeOf(req);
