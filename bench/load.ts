@@ -3,6 +3,7 @@
  * lists with $filter, single reads, Save, SaveMultiple of 50 records and sync pulls, over 32
  * connections (autocannon). Prints throughput, p50/p99 latency, errors and the server's memory:
  * peak RSS and RSS after the warm-up and at the end (no growth is the bar).
+ * `npm run load -- --hostile` runs bench/hostile.ts instead (a tenant's latency under attack).
  * Env: LOAD_SECONDS (30), BENCH_DATABASE_URL / DATABASE_URL (else the local PostgreSQL; a scratch
  * database is created and dropped).
  */
@@ -15,6 +16,11 @@ import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { createTenantWithUser } from '../src/setup.js';
+
+if (process.argv.includes('--hostile')) {
+  await import('./hostile.js');
+  process.exit();
+}
 
 const SECONDS = Number(process.env['LOAD_SECONDS'] ?? 30);
 const adminUrl =
