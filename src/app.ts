@@ -118,6 +118,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const API = /^\/api(\/|$)/i;
   app.addHook('onRequest', async (req) => {
     if (API.test(req.routeOptions.url ?? '') || API.test(req.url)) req.principal = await authenticate(req);
+    // A path that matches no route is answered before any body is read.
+    if (req.routeOptions.url === undefined) throw notFound(req);
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -157,13 +159,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     } else if (statusOf(known.code) >= 500) req.log.warn({ err }, known.message);
     return sendError(reply, req, known);
   });
-  app.setNotFoundHandler((req, reply) =>
-    sendError(
-      reply,
-      req,
-      new ContractError({ code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` }),
-    ),
-  );
+  app.setNotFoundHandler((req, reply) => sendError(reply, req, notFound(req)));
 
   const limits = { pageSize: config.pageSize, maxBatch: config.maxBatch };
   registerEntityRoutes(app, {
@@ -181,6 +177,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   for (const line of migrated) app.log.info({ migration: line }, 'schema migrated');
   return app;
 }
+
+const notFound = (req: { method: string; url: string }): ContractError =>
+  new ContractError({ code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` });
 
 function sendError(
   reply: Parameters<typeof sendText>[0],
