@@ -112,12 +112,19 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     batchConcurrencyPerTenant: config.batchConcurrencyPerTenant,
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
-  const authenticate = createAuthenticator(db, config.authFailureLimit);
+  // The authenticator listens for changes of credentials (also those of other servers) until closed.
+  const auth = createAuthenticator(db, config.authFailureLimit);
+  await auth.start().catch(async (err: unknown) => {
+    if (!options.db) await db.close();
+    throw err;
+  });
+  app.addHook('onClose', () => auth.stop());
   // Authentication decides on the route the router matched (percent-decoded, case-folded), and
   // on the raw URL for the paths that match no route.
   const API = /^\/api(\/|$)/i;
   app.addHook('onRequest', async (req) => {
-    if (API.test(req.routeOptions.url ?? '') || API.test(req.url)) req.principal = await authenticate(req);
+    if (API.test(req.routeOptions.url ?? '') || API.test(req.url))
+      req.principal = await auth.authenticate(req);
     // A path that matches no route is answered before any body is read.
     if (req.routeOptions.url === undefined) throw notFound(req);
   });

@@ -14,12 +14,14 @@
  *                                                   a password is generated when none is given
  *   create-token  --domain D --username U [--name N]
  *                                                   issue a bearer token for an API user
+ *   revoke-token  <token>                           revoke a bearer token; every server on the
+ *                                                   database refuses it at once
  *
  * Uses DATABASE_URL, or the embedded database in PGLITE_DATA_DIR (stop the server first: the
  * embedded database allows one process at a time).
  */
 import { parseArgs } from 'node:util';
-import { ensureTenant } from './auth/credentials.js';
+import { ensureTenant, normalName, revokeToken } from './auth/credentials.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrate, migrationStatus, pendingSql } from './db/migrate.js';
@@ -40,10 +42,11 @@ const { positionals, values } = parseArgs({
   },
 });
 
+/** A domain or user name, in the form it is stored in (Unicode NFC). */
 function need(name: 'domain' | 'username'): string {
   const value = values[name];
   if (!value) throw new Error(`--${name} is required`);
-  return value;
+  return normalName(value);
 }
 
 const config = loadConfig();
@@ -95,9 +98,17 @@ try {
     case 'create-token':
       result = { token: await createToken(db, need('domain'), need('username'), values.name) };
       break;
+    case 'revoke-token': {
+      const token = positionals[1];
+      if (!token) throw new Error('revoke-token needs the token: revoke-token <token>');
+      const revoked = await db.transaction((tx) => revokeToken(tx, token));
+      if (!revoked) throw new Error('No token matches');
+      result = { revoked: true, domain: revoked.domain, username: revoked.username, name: revoked.name };
+      break;
+    }
     default:
       throw new Error(
-        `Unknown command "${command ?? ''}". Commands: migrate, purge, create-tenant, create-user, create-token`,
+        `Unknown command "${command ?? ''}". Commands: migrate, purge, create-tenant, create-user, create-token, revoke-token`,
       );
   }
   if (result !== undefined) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

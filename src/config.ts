@@ -32,7 +32,15 @@ export interface Config {
   headersTimeoutSeconds: number;
   /** Requests per minute per credential (429 beyond); 0: no limit. */
   rateLimitPerMinute: number;
-  /** Failed logins per address and user name in 15 minutes before 429. */
+  /**
+   * Failed logins in 15 minutes before 429 `too_many_failures` (with Retry-After), counted so that
+   * they cannot lock a user out: per address and API user (the row the database matched, whatever
+   * the spelling of the name; an address without failures for that user is always verified; once
+   * that many addresses have failed for one user, each waits 1 minute after its failure, doubled at
+   * each further one), per address for names that match no user (past the limit refused before any
+   * hash is computed), and per address and bearer token prefix (a bad token never refuses another).
+   * IPv6 addresses count by /64.
+   */
   authFailureLimit: number;
   /** Create a demo tenant and API user on first start of an empty embedded database. */
   demoTenant: boolean;

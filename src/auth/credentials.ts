@@ -1,21 +1,51 @@
 /**
  * Tenants, API users and tokens. Passwords are stored as scrypt hashes, tokens as SHA-256 (they are
  * random and long, so a fast hash is enough); both are compared in constant time.
+ *
+ * User names and domains are Unicode NFC before they are stored or looked up; which spellings are the
+ * same user beyond that is the database's rule (`lower()`, the rule of the unique index).
+ *
+ * Every change of a credential (a password set or reset, a token revoked) sends
+ * `pg_notify('fieldservice_credentials', <tenant id>)` in its transaction, so that every server on
+ * the database drops the credentials of that tenant it has verified and cached; servers of this
+ * process are told at once (`onCredentialsChange`). A change made by hand in SQL sends nothing.
  */
-import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+import crypto, { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Executor } from '../db/database.js';
 import { seedJobStatuses } from '../domain/job-status.js';
 import { TENANT_SETTING } from '../schema/schema-model.js';
 
-const scrypt = promisify(scryptCb) as (
-  pw: string,
-  salt: Buffer,
-  len: number,
-  opts: object,
-) => Promise<Buffer>;
+/** crypto.scrypt looked up at each call (not bound at import), as a promise. */
+const scrypt = (password: string, salt: Buffer, length: number, options: crypto.ScryptOptions) =>
+  new Promise<Buffer>((resolve, reject) =>
+    crypto.scrypt(password, salt, length, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 const SCRYPT = { N: 16384, r: 8, p: 1 };
 const TOKEN_PREFIX = 'fsk_';
+
+/** The channel on which changes of credentials are announced; the payload is the tenant id. */
+export const CREDENTIALS_CHANNEL = 'fieldservice_credentials';
+
+const localListeners = new Set<(tenantId: string) => void>();
+
+/**
+ * Called with the tenant id whenever a credential of that tenant is changed by this process (before
+ * its transaction commits; the notification of the database follows the commit). Returns the
+ * function that stops the calls.
+ */
+export function onCredentialsChange(listener: (tenantId: string) => void): () => void {
+  localListeners.add(listener);
+  return () => void localListeners.delete(listener);
+}
+
+/** Announces a change of the credentials of a tenant, in the transaction that makes it. */
+async function credentialsChanged(db: Executor, tenantId: string): Promise<void> {
+  await db.query('SELECT pg_notify($1, $2)', [CREDENTIALS_CHANNEL, tenantId]);
+  for (const listener of localListeners) listener(tenantId);
+}
+
+/** The form user names and domains are kept and compared in (Unicode NFC). */
+export const normalName = (text: string): string => text.normalize('NFC');
 
 export interface Principal {
   tenantId: string;
@@ -46,22 +76,26 @@ export const randomSecret = (bytes = 18): string => randomBytes(bytes).toString(
 
 /** Creates the tenant of `domain` with its standard job statuses, or returns the existing one (in a transaction). */
 export async function ensureTenant(db: Executor, domain: string, name?: string): Promise<string> {
+  const normal = normalName(domain);
   const found = await db.query<{ id: string }>('SELECT id FROM tenant WHERE lower(domain) = lower($1)', [
-    domain,
+    normal,
   ]);
   if (found.rows[0]) return found.rows[0].id;
   const created = await db.query<{ id: string }>(
     'INSERT INTO tenant (domain, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id',
-    [domain, name ?? domain],
+    [normal, name ?? normal],
   );
   const id = created.rows[0]?.id;
-  if (!id) return ensureTenant(db, domain, name);
+  if (!id) return ensureTenant(db, normal, name);
   await db.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [id]);
   await seedJobStatuses(db);
   return id;
 }
 
-/** Creates or resets an API user; returns its password (generated when not given). */
+/**
+ * Creates or resets an API user (its name stored in NFC); returns its password (generated when not
+ * given). A reset takes effect at once on every server of the database (see the module comment).
+ */
 export async function setApiUser(
   db: Executor,
   tenantId: string,
@@ -75,9 +109,32 @@ export async function setApiUser(
     `INSERT INTO api_user (tenant_id, username, password_hash) VALUES ($1, $2, $3)
      ON CONFLICT (tenant_id, lower(username)) DO UPDATE SET password_hash = EXCLUDED.password_hash
      RETURNING id`,
-    [tenantId, username, hash],
+    [tenantId, normalName(username), hash],
   );
+  await credentialsChanged(db, tenantId);
   return { id: r.rows[0]!.id, password: secret };
+}
+
+/**
+ * Revokes a bearer token (given in full); it is refused at once on every server of the database.
+ * Returns whose token it was, or undefined when no token matches. Revoking a revoked token keeps
+ * its first revocation time.
+ */
+export async function revokeToken(
+  db: Executor,
+  token: string,
+): Promise<{ tenantId: string; domain: string; username: string; name: string | null } | undefined> {
+  const r = await db.query<{ tenant_id: string; domain: string; username: string; name: string | null }>(
+    `UPDATE api_token k SET revoked_at = COALESCE(k.revoked_at, now())
+     FROM api_user u JOIN tenant t ON t.id = u.tenant_id
+     WHERE u.id = k.api_user_id AND k.token_hash = $1
+     RETURNING u.tenant_id, t.domain, u.username, k.name`,
+    [sha256(token)],
+  );
+  const row = r.rows[0];
+  if (!row) return undefined;
+  await credentialsChanged(db, row.tenant_id);
+  return { tenantId: row.tenant_id, domain: row.domain, username: row.username, name: row.name };
 }
 
 /** Issues a new bearer token for an API user; the token is shown once, only its hash is kept. */
@@ -99,7 +156,7 @@ export async function findApiUser(
   const r = await db.query<{ id: string; tenant_id: string }>(
     `SELECT u.id, u.tenant_id FROM api_user u JOIN tenant t ON t.id = u.tenant_id
      WHERE lower(t.domain) = lower($1) AND lower(u.username) = lower($2)`,
-    [domain, username],
+    [normalName(domain), normalName(username)],
   );
   const row = r.rows[0];
   return row ? { id: row.id, tenantId: row.tenant_id } : undefined;
@@ -108,10 +165,14 @@ export async function findApiUser(
 /** A valid placeholder hash: unknown users cost as much time as a wrong password. */
 let dummyHash: Promise<string> | undefined;
 
-/** `username:password@domain` → its parts (the domain follows the last `@`). */
-export function splitBasic(
-  decoded: string,
-): { username: string; password: string; domain: string } | undefined {
+export interface BasicParts {
+  username: string;
+  password: string;
+  domain: string;
+}
+
+/** `username:password@domain` → its parts (the domain follows the last `@`), names in NFC. */
+export function splitBasic(decoded: string): BasicParts | undefined {
   const colon = decoded.indexOf(':');
   const at = decoded.lastIndexOf('@');
   if (colon <= 0 || at <= colon) return undefined;
@@ -119,32 +180,61 @@ export function splitBasic(
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(decoded)) return undefined;
   return {
-    username: decoded.slice(0, colon),
+    username: normalName(decoded.slice(0, colon)),
     password: decoded.slice(colon + 1, at),
-    domain: decoded.slice(at + 1),
+    domain: normalName(decoded.slice(at + 1)),
   };
 }
 
-export async function verifyBasic(db: Executor, decoded: string): Promise<Principal | undefined> {
-  const parts = splitBasic(decoded);
-  dummyHash ??= hashPassword(randomSecret());
-  if (!parts) {
-    await verifyPassword('x', await dummyHash);
-    return undefined;
-  }
+/** The API user a Basic login names, as the database matches it; its password is not checked. */
+export interface Login extends Principal {
+  /** The id of the api_user row: the same user however its name was spelled. */
+  userId: string;
+  passwordHash: string | null;
+}
+
+export async function findLogin(db: Executor, parts: BasicParts): Promise<Login | undefined> {
   const r = await db.query<{
+    id: string;
     tenant_id: string;
     domain: string;
     username: string;
     password_hash: string | null;
   }>(
-    `SELECT u.tenant_id, t.domain, u.username, u.password_hash FROM api_user u JOIN tenant t ON t.id = u.tenant_id
+    `SELECT u.id, u.tenant_id, t.domain, u.username, u.password_hash FROM api_user u JOIN tenant t ON t.id = u.tenant_id
      WHERE lower(t.domain) = lower($1) AND lower(u.username) = lower($2)`,
     [parts.domain, parts.username],
   );
   const row = r.rows[0];
-  const ok = await verifyPassword(parts.password, row?.password_hash ?? (await dummyHash));
-  return ok && row ? { tenantId: row.tenant_id, domain: row.domain, username: row.username } : undefined;
+  return row
+    ? {
+        userId: row.id,
+        tenantId: row.tenant_id,
+        domain: row.domain,
+        username: row.username,
+        passwordHash: row.password_hash,
+      }
+    : undefined;
+}
+
+/**
+ * Checks a password against a stored hash; without one (an unknown user, a user without a
+ * password) a placeholder hash is checked, so that the answer takes as long and is false.
+ */
+export async function checkPassword(password: string, stored: string | null | undefined): Promise<boolean> {
+  dummyHash ??= hashPassword(randomSecret());
+  const placeholder = await dummyHash;
+  const ok = await verifyPassword(password, stored ?? placeholder);
+  return ok && Boolean(stored);
+}
+
+export async function verifyBasic(db: Executor, decoded: string): Promise<Principal | undefined> {
+  const parts = splitBasic(decoded);
+  const login = parts ? await findLogin(db, parts) : undefined;
+  const ok = await checkPassword(parts?.password ?? 'x', login?.passwordHash);
+  return ok && login
+    ? { tenantId: login.tenantId, domain: login.domain, username: login.username }
+    : undefined;
 }
 
 export async function verifyToken(db: Executor, token: string): Promise<Principal | undefined> {

@@ -34,6 +34,18 @@ export interface Database extends Executor {
    */
   withTenant<T>(tenantId: string, fn: (tx: Executor) => Promise<T>, snapshot?: boolean): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Calls `onMessage` with the payload of every notification (`NOTIFY` / `pg_notify`) sent on
+   * `channel` by any session of the database, once its transaction commits; resolves once listening.
+   * On PostgreSQL a dedicated connection listens and reconnects after it is lost: `onStatus(false)`
+   * when it is lost, `onStatus(true)` when it listens again; notifications sent in between are
+   * missed. The returned function (and `close`) stops listening.
+   */
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onStatus?: (listening: boolean) => void,
+  ): Promise<() => Promise<void>>;
   /** Connections of the pool (PostgreSQL), for metrics; undefined for PGlite. */
   poolStats(): { total: number; idle: number; waiting: number } | undefined;
 }
@@ -80,6 +92,84 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url
     ? openPostgres(options.url, options.poolSize ?? 10)
     : openPglite(options.dataDir ?? 'memory://');
+}
+
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** The name of the listening connections, as pg_stat_activity shows them. */
+export const LISTENER_APPLICATION_NAME = 'fieldservice_listen';
+
+/**
+ * A dedicated connection that LISTENs on one channel and comes back after it is lost (the server
+ * restarted, the connection was terminated), retrying with a growing delay up to 5 s.
+ */
+async function listenPostgres(
+  url: string,
+  channel: string,
+  onMessage: (payload: string) => void,
+  onStatus: ((listening: boolean) => void) | undefined,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let delay = 100;
+  const later = (): void => {
+    timer = setTimeout(retry, delay);
+    timer.unref();
+    delay = Math.min(delay * 2, 5000);
+  };
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 5000,
+      application_name: LISTENER_APPLICATION_NAME,
+    });
+    // A lost connection emits 'error', then 'end': the 'end' brings the next connection.
+    next.on('error', () => undefined);
+    next.on('notification', (msg) => {
+      if (msg.channel === channel) onMessage(msg.payload ?? '');
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${channel}`);
+    } catch (err) {
+      await next.end().catch(() => undefined);
+      throw err;
+    }
+    if (stopped) {
+      await next.end().catch(() => undefined);
+      return;
+    }
+    client = next;
+    delay = 100;
+    next.once('end', () => {
+      if (client === next) client = undefined;
+      if (stopped) return;
+      onStatus?.(false);
+      later();
+    });
+  };
+  const retry = (): void => {
+    timer = undefined;
+    if (stopped) return;
+    connect().then(
+      // Notifications sent while no connection listened are lost: the listener is told.
+      () => {
+        if (!stopped) onStatus?.(true);
+      },
+      () => {
+        if (!stopped) later();
+      },
+    );
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    const current = client;
+    client = undefined;
+    if (current) await current.end().catch(() => undefined);
+  };
 }
 
 function openPostgres(url: string, max: number): Database {
@@ -138,12 +228,26 @@ function openPostgres(url: string, max: number): Database {
       await pipeline(Readable.from([data]), stream);
     },
   });
+  const listeners = new Set<() => Promise<void>>();
   return {
     kind: 'postgres',
     ...wrap(pool),
     transaction: (fn) => run(undefined, fn),
     withTenant: (tenantId, fn, snapshot) => run(setTenantLiteral(tenantId), fn, snapshot),
-    close: () => pool.end(),
+    async listen(channel, onMessage, onStatus) {
+      if (!CHANNEL.test(channel)) throw new Error(`Not a channel name: ${channel}`);
+      const stop = await listenPostgres(url, channel, onMessage, onStatus);
+      const unlisten = async (): Promise<void> => {
+        listeners.delete(unlisten);
+        await stop();
+      };
+      listeners.add(unlisten);
+      return unlisten;
+    },
+    async close() {
+      await Promise.all([...listeners].map((stop) => stop()));
+      await pool.end();
+    },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
@@ -209,6 +313,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       }
     },
   });
+  let closed = false;
   return {
     kind: 'pglite',
     // PGlite has one connection: a plain query must not run inside someone else's transaction.
@@ -224,7 +329,16 @@ async function openPglite(dataDir: string): Promise<Database> {
         await tx.query(SET_TENANT, [tenantId]);
         return fn(wrap(tx));
       }),
+    async listen(channel, onMessage) {
+      if (!CHANNEL.test(channel)) throw new Error(`Not a channel name: ${channel}`);
+      // One process: notifications are delivered in it, when the notifying transaction commits.
+      const stop = await db.listen(channel, onMessage);
+      return async () => {
+        if (!closed) await stop();
+      };
+    },
     async close() {
+      closed = true;
       await db.close();
       unlock();
     },
