@@ -190,7 +190,9 @@ export const ERRORS = {
   too_many_failures: {
     status: 429,
     title: 'Too many failed logins',
-    when: 'Too many failed logins from this address for this user: wait Retry-After seconds',
+    when:
+      'Too many failed logins from this address (for this user, for unknown user names, or for this token prefix): ' +
+      'wait Retry-After seconds; other addresses are not affected',
     routes: ALL,
   },
   rate_limited: {
