@@ -8,7 +8,7 @@ import { loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { createAuthenticator } from './http/auth.js';
-import { registerParsers, responseFormat, sendText } from './http/content.js';
+import { bodyTooLarge, registerParsers, responseFormat, sendText } from './http/content.js';
 import { ContractError, type ErrorCode } from './contract/errors.js';
 import { fromDatabaseError } from './db/errors.js';
 import { errorBody, errorHeaders, statusOf } from './http/errors.js';
@@ -104,7 +104,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
-  registerParsers(app);
+  registerParsers(app, { maxBatch: config.maxBatch });
 
   await registerOperations(app, db, {
     maxInFlight: config.maxInFlight,
@@ -147,10 +147,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
         message: `Unsupported content type ${req.headers['content-type'] ?? ''}; send application/json, text/json, application/xml or text/xml`,
       });
     } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      known = new ContractError({
-        code: 'body_too_large',
-        message: `The body is larger than the limit of ${config.bodyLimit} bytes`,
-      });
+      known = bodyTooLarge(req.routeOptions.bodyLimit ?? config.bodyLimit);
     } else if (err.code && FASTIFY_CODES[err.code]) {
       known = new ContractError({ code: FASTIFY_CODES[err.code]!, message: err.message });
     } else known = fromDatabaseError(err);
@@ -174,6 +171,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     registry,
     validator: createValidator(registry),
     limits,
+    bodyLimits: { batch: config.bodyLimit, single: Math.min(config.singleBodyLimit, config.bodyLimit) },
     idempotencyTtlMs: config.idempotencyTtlHours * 3_600_000,
   });
   registerSyncRoutes(app, db, registry);

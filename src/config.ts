@@ -7,8 +7,10 @@ export interface Config {
   /** PGlite data folder, or `memory://` for a database that lives only as long as the process. */
   dataDir: string;
   dbPoolSize: number;
-  /** Largest accepted request body, in bytes. */
+  /** Largest accepted request body, in bytes: the limit of SaveMultiple. */
   bodyLimit: number;
+  /** Largest body of the single-record routes (POST, PUT, Save), in bytes (at most bodyLimit). */
+  singleBodyLimit: number;
   /** Most records one SaveMultiple may carry (more: 413). */
   maxBatch: number;
   /** Records per page of a list (`$top` may ask for fewer). */
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env['PGLITE_DATA_DIR'] || './data/pglite',
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10),
     bodyLimit: int(env, 'BODY_LIMIT', 32 * 1024 * 1024),
+    singleBodyLimit: int(env, 'SINGLE_BODY_LIMIT', 1024 * 1024),
     pageSize: int(env, 'PAGE_SIZE', 100),
     maxBatch: int(env, 'BATCH_MAX_RECORDS', 10_000),
     logLevel: env['LOG_LEVEL'] || 'info',

@@ -160,7 +160,7 @@ export const ERRORS = {
   body_too_large: {
     status: 413,
     title: 'Body too large',
-    when: 'The body is larger than BODY_LIMIT',
+    when: 'The body is larger than the limit of its route (BODY_LIMIT for SaveMultiple, SINGLE_BODY_LIMIT for the others), or an XML body holds more elements, attributes on one element or distinct children of one element than it may',
     routes: BODY,
   },
   batch_too_large: {

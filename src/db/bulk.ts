@@ -1,13 +1,15 @@
 /**
- * Writing many records of one entity in one statement: multi-row VALUES for small sets, COPY into
- * a temporary table then `INSERT .. SELECT` for large ones (the fastest path PostgreSQL offers).
- * Upserts leave rows whose given columns already hold the given values untouched, so a replay
- * reports `unchanged` and does not move `modified_dateutc`.
+ * Writing many records of one entity in few statements: multi-row VALUES for small sets, COPY into
+ * a temporary table then `INSERT .. SELECT` for large ones (the fastest path PostgreSQL offers),
+ * COPY_CHUNK records per statement so that no statement holds the embedded database (which runs on
+ * the event loop) for long. Upserts leave rows whose given columns already hold the given values
+ * untouched, so a replay reports `unchanged` and does not move `modified_dateutc`.
  */
 import type { Executor } from './database.js';
 import { param, placeholder, selectList, type Row } from './records.js';
 import { q, sqlType } from '../schema/schema-model.js';
 import { isList, type Entity } from '../schema/registry.js';
+import { turns } from '../schema/turns.js';
 
 export type WriteMode = 'insert' | 'upsert';
 export type WriteStatus = 'created' | 'updated' | 'unchanged';
@@ -20,6 +22,8 @@ export interface Written {
 
 /** Up to this many records go through VALUES; beyond, through COPY. */
 const VALUES_MAX = 64;
+/** Records per COPY and per `INSERT .. SELECT` from the staging table. */
+export const COPY_CHUNK = 1000;
 let stageCounter = 0;
 
 function conflictClause(entity: Entity, columns: readonly string[], mode: WriteMode): string {
@@ -87,11 +91,22 @@ export async function writeMany(tx: Executor, input: WriteManyInput): Promise<Ma
     const stage = q(`fs_stage_${++stageCounter}`);
     const defs = columns.map((c) => `${q(c)} ${sqlType(entity.spec.fields[c]!)}`).join(', ');
     await tx.query(`CREATE TEMP TABLE ${stage} (${defs}) ON COMMIT DROP`);
-    const lines = rows.map((row) => columns.map((c) => copyValue(entity, c, row[c])).join('\t'));
-    await tx.copyFrom(`COPY ${stage} (${cols})`, `${lines.join('\n')}\n`);
-    result = await tx.query(
-      `INSERT INTO ${t} AS t (${cols}) SELECT ${cols} FROM ${stage} ${conflict} ${returning}`,
-    );
+    const pause = turns();
+    result = { rows: [] };
+    for (let start = 0; start < rows.length; start += COPY_CHUNK) {
+      const lines: string[] = [];
+      for (const row of rows.slice(start, start + COPY_CHUNK)) {
+        lines.push(columns.map((c) => copyValue(entity, c, row[c])).join('\t'));
+      }
+      if (start > 0) await tx.query(`TRUNCATE ${stage}`);
+      await tx.copyFrom(`COPY ${stage} (${cols})`, `${lines.join('\n')}\n`);
+      const chunk = await tx.query<Row & { fs_inserted: boolean }>(
+        `INSERT INTO ${t} AS t (${cols}) SELECT ${cols} FROM ${stage} ${conflict} ${returning}`,
+      );
+      for (const row of chunk.rows) result.rows.push(row);
+      // The embedded database answers without a turn of the event loop: give one.
+      await pause();
+    }
     await tx.query(`DROP TABLE ${stage}`);
   }
   const out = new Map<string, Written>();

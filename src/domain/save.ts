@@ -15,6 +15,7 @@ import { findById, selectList, updateRow, type Row } from '../db/records.js';
 import { q } from '../schema/schema-model.js';
 import { VERSION_FIELD, type Entity } from '../schema/registry.js';
 import { jsonValue, toRecord } from '../schema/serialize.js';
+import { turns } from '../schema/turns.js';
 import { pickWritable, type Validator } from '../schema/validate.js';
 import { rulesOf } from './entity-rules.js';
 import { existingRows } from './existing.js';
@@ -54,6 +55,8 @@ function hasNestedObjects(entity: Entity, input: Row): boolean {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Stored rows read per query when rules compare a batch with what is stored. */
+const STORED_CHUNK = 1000;
 
 export async function saveRecords(
   tx: Executor,
@@ -73,6 +76,8 @@ export async function saveRecords(
   const failures = new Map<number, Failure>();
   const rows = new Map<number, Row>();
   const stored = new Map<string, Row | undefined>();
+  // A large batch gives the event loop a turn every few milliseconds (other requests go on).
+  const pause = turns();
   const ctx: RuleContext = {
     tx,
     entity,
@@ -86,9 +91,11 @@ export async function saveRecords(
     async stored(records) {
       const ids = records.map((p) => String(p.values['id']));
       const missing = ids.filter((id) => !stored.has(id));
-      if (missing.length) {
-        const found = await existingRows(tx, entity, missing);
-        for (const id of missing) stored.set(id, found.get(id));
+      for (let start = 0; start < missing.length; start += STORED_CHUNK) {
+        const some = missing.slice(start, start + STORED_CHUNK);
+        const found = await existingRows(tx, entity, some);
+        for (const id of some) stored.set(id, found.get(id));
+        await pause();
       }
       const out = new Map<string, Row>();
       for (const id of ids) {
@@ -101,7 +108,8 @@ export async function saveRecords(
 
   // 1. Schema validation, in memory.
   let pending: Pending[] = [];
-  bodies.forEach((body, index) => {
+  for (const [index, body] of bodies.entries()) {
+    await pause();
     const errors = options.validator.validate(entity, options.mode === 'update' ? 'update' : 'create', body);
     const version = (body as Row | null)?.[VERSION_FIELD];
     if (version !== undefined && version !== null && !/^\d{1,18}$/.test(String(version))) {
@@ -114,7 +122,7 @@ export async function saveRecords(
     const item: Pending = { index, input: body as Row, values: {}, failed: false };
     if (errors.length) ctx.fail(item, { code: 'validation_failed', errors });
     else pending.push(item);
-  });
+  }
 
   // Records carrying nested objects create or update other records: in a batch each goes alone,
   // under a savepoint, so that its failure leaves none of its nested records behind.
@@ -131,6 +139,7 @@ export async function saveRecords(
       if (failure) failures.set(p.index, failure);
       const row = one.rows.get(0);
       if (row) rows.set(p.index, row);
+      await pause();
     }
     pending = pending.filter((p) => !nested.includes(p));
   }
@@ -139,6 +148,7 @@ export async function saveRecords(
   await resolveReferences(ctx, pending, { checkIds: !options.single });
   pending = pending.filter((p) => !p.failed);
   for (const p of pending) {
+    await pause();
     p.values = pickWritable(entity, p.values);
     if (options.mode !== 'update') p.values['id'] = String(p.values['id'] ?? randomUUID()).toLowerCase();
     results[p.index]!.id = String(p.values['id']);
@@ -150,6 +160,7 @@ export async function saveRecords(
     if (!('beforeWrite' in rule) || !pending.length) continue;
     await rule.beforeWrite(ctx, pending);
     pending = pending.filter((p) => !p.failed);
+    await pause();
   }
 
   // 4. Duplicate ids: the later record wins; earlier ones are reported as superseded.
@@ -165,6 +176,7 @@ export async function saveRecords(
   // 5. Optimistic concurrency: records sent with the version they were based on.
   await checkVersions(ctx, survivors, options, results);
   survivors.splice(0, survivors.length, ...survivors.filter((p) => !p.failed));
+  await pause();
 
   // 6. Write, one statement per column set.
   const written: WrittenRecord[] = [];
@@ -185,7 +197,11 @@ export async function saveRecords(
   }
 
   // 7. Consequences in other entities.
-  for (const rule of rules) if ('afterWrite' in rule && written.length) await rule.afterWrite(ctx, written);
+  for (const rule of rules) {
+    if (!('afterWrite' in rule) || !written.length) continue;
+    await rule.afterWrite(ctx, written);
+    await pause();
+  }
   if (options.returnRows) {
     for (const w of written) {
       // An unchanged row is not returned by the write.

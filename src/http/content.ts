@@ -1,10 +1,14 @@
 /**
  * Content negotiation: JSON (`application/json`, `text/json`) and XML (`application/xml`,
- * `text/xml`) in and out. XML bodies are parsed here and converted per entity by the route.
+ * `text/xml`) in and out. XML bodies are parsed here as they arrive (streaming, a slice at a time,
+ * yielding to the event loop between slices), within the route's body limit, and converted per
+ * entity by the route.
  */
+import { StringDecoder } from 'node:string_decoder';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseXml, XmlRefused, type XmlNode } from '../schema/xml.js';
-import { ContractError } from '../contract/errors.js';
+import { xmlReader, XmlRefused, type ParsedXml, type XmlNode } from '../schema/xml.js';
+import { turns } from '../schema/turns.js';
+import { ContractError, MAX_BODY_NESTING, type ErrorCode } from '../contract/errors.js';
 
 export type Format = 'json' | 'xml';
 
@@ -19,18 +23,128 @@ export class XmlBody {
 const JSON_TYPES = ['application/json', 'text/json'];
 const XML_TYPES = ['application/xml', 'text/xml'];
 
-export function registerParsers(app: FastifyInstance): void {
+/** Elements an XML body may hold per record of a full batch (and never fewer than the floor). */
+export const XML_ELEMENTS_PER_RECORD = 100;
+const XML_ELEMENTS_FLOOR = 100_000;
+/** Characters given to the XML parser at once, between two checks of the time spent. */
+const SLICE = 16 * 1024;
+
+export interface ParserLimits {
+  /** Most records in one batch: the element bound of an XML body follows from it. */
+  maxBatch: number;
+}
+
+/** The 413 of a body over its route's limit (JSON and XML alike). */
+export const bodyTooLarge = (limit: number): ContractError =>
+  new ContractError({
+    code: 'body_too_large',
+    message: `The body is larger than the limit of ${limit} bytes for this route`,
+  });
+
+const XML_CODES: Record<XmlRefused['reason'], ErrorCode> = {
+  malformed: 'malformed_xml',
+  doctype: 'xml_doctype_forbidden',
+  too_deep: 'too_deep',
+  too_large: 'body_too_large',
+};
+
+export function registerParsers(app: FastifyInstance, limits: ParserLimits): void {
+  const maxElements = Math.max(XML_ELEMENTS_FLOOR, XML_ELEMENTS_PER_RECORD * limits.maxBatch);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
-  app.addContentTypeParser(XML_TYPES, { parseAs: 'string' }, (_req, body, done) => {
+  // No parseAs: the parser gets the request stream and reads it itself.
+  app.addContentTypeParser(XML_TYPES, async (req: FastifyRequest, payload: NodeJS.ReadableStream) => {
     try {
-      const { root, node } = parseXml(body as string);
-      done(null, new XmlBody(root, node));
+      const { root, node } = await readXml(req, payload, maxElements);
+      return new XmlBody(root, node);
     } catch (err) {
-      if (!(err instanceof XmlRefused)) return done(err as Error, undefined);
-      const code = err.reason === 'doctype' ? 'xml_doctype_forbidden' : 'malformed_xml';
-      done(new ContractError({ code, message: err.message }), undefined);
+      if (!(err instanceof XmlRefused)) throw err;
+      throw new ContractError({ code: XML_CODES[err.reason], message: err.message });
     }
+  });
+}
+
+/**
+ * Reads an XML body from the request stream into the parser, a slice at a time: the stream is
+ * paused while a chunk is parsed, the event loop gets a turn whenever the parse has run for a few
+ * milliseconds, and the body's size is held to the route's limit as it arrives.
+ */
+function readXml(
+  req: FastifyRequest,
+  payload: NodeJS.ReadableStream,
+  maxElements: number,
+): Promise<ParsedXml> {
+  const limit = req.routeOptions.bodyLimit ?? Infinity;
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return Promise.reject(bodyTooLarge(limit));
+  const reader = xmlReader({ maxNesting: MAX_BODY_NESTING, maxElements });
+  const decoder = new StringDecoder('utf8');
+  const pause = turns();
+
+  const feed = async (text: string): Promise<void> => {
+    for (let i = 0; i < text.length; i += SLICE) {
+      reader.write(text.length <= SLICE ? text : text.slice(i, i + SLICE));
+      const turn = pause();
+      if (turn) await turn;
+    }
+  };
+
+  return new Promise<ParsedXml>((resolve, reject) => {
+    let received = 0;
+    let settled = false;
+    let parsed: Promise<void> = Promise.resolve();
+    const settle = (err: unknown, value?: ParsedXml): void => {
+      if (settled) return;
+      settled = true;
+      payload.removeListener('data', onData);
+      payload.removeListener('end', onEnd);
+      payload.removeListener('error', onError);
+      payload.removeListener('close', onClose);
+      if (err) reject(err instanceof Error ? err : new Error(String(err)));
+      else resolve(value!);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      received += bytes.length;
+      if (received > limit) return settle(bodyTooLarge(limit));
+      payload.pause();
+      parsed = parsed
+        .then(() => feed(decoder.write(bytes)))
+        .then(() => {
+          if (!settled) payload.resume();
+        });
+      parsed.catch(settle);
+    };
+    const onEnd = (): void => {
+      parsed = parsed.then(async () => {
+        if (!Number.isNaN(declared) && received !== declared) {
+          throw new ContractError({
+            code: 'invalid_content_length',
+            message: `The body has ${received} bytes where Content-Length says ${declared}`,
+          });
+        }
+        await feed(decoder.end());
+        settle(undefined, reader.end());
+      });
+      parsed.catch(settle);
+    };
+    const onError = (err: Error & { statusCode?: number }): void => {
+      if (!(typeof err.statusCode === 'number' && err.statusCode >= 400)) err.statusCode = 400;
+      settle(err);
+    };
+    const onClose = (): void => {
+      // A connection closed before the end of its body: nothing to answer, nothing to keep.
+      if (settled) return;
+      const cut = Object.assign(new Error('The connection closed before the end of the body'), {
+        statusCode: 400,
+      });
+      parsed.then(() => settle(cut), settle);
+    };
+    payload.on('data', onData);
+    payload.on('end', onEnd);
+    payload.on('error', onError);
+    payload.on('close', onClose);
+    payload.resume();
   });
 }
 

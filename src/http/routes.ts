@@ -23,7 +23,8 @@ import { saveRecords, type SaveOutcome } from '../domain/save.js';
 import type { Entity, Registry } from '../schema/registry.js';
 import { toRecord } from '../schema/serialize.js';
 import type { Validator } from '../schema/validate.js';
-import { fromXml, xmlItems } from '../schema/xml.js';
+import { turns } from '../schema/turns.js';
+import { fromXml, xmlItems, type XmlNode } from '../schema/xml.js';
 import { queryOf, XmlBody } from './content.js';
 import { principalOf } from './auth.js';
 import { idempotencyKey, withIdempotency, type StoredResponse } from './idempotency.js';
@@ -34,6 +35,8 @@ export interface RouteDeps {
   registry: Registry;
   validator: Validator;
   limits: RouteLimits;
+  /** Largest body in bytes: of SaveMultiple (batch), of the routes that write one record (single). */
+  bodyLimits: { batch: number; single: number };
   idempotencyTtlMs: number;
 }
 
@@ -55,9 +58,12 @@ function keyOf(req: FastifyRequest): string {
   return m[1]!.toLowerCase();
 }
 
-/** Refuses a body nested deeper than MAX_BODY_NESTING, walking it without recursion. */
-function checkNesting(body: unknown): void {
-  const stack: Array<[unknown, number]> = [[body, 1]];
+/**
+ * Refuses a body nested deeper than MAX_BODY_NESTING, walking it without recursion (`depth`: the
+ * level of `body` itself in the request, 2 for a record of a batch).
+ */
+function checkNesting(body: unknown, depth = 1): void {
+  const stack: Array<[unknown, number]> = [[body, depth]];
   while (stack.length) {
     const [value, depth] = stack.pop()!;
     if (value === null || typeof value !== 'object') continue;
@@ -94,16 +100,32 @@ function bodyOrXml(entity: Entity, req: FastifyRequest): unknown {
   return body;
 }
 
-/** The records of a batch body: a JSON array, or `<ArrayOfX>` with `<X>` elements. */
-function batchOf(entity: Entity, req: FastifyRequest): unknown[] {
-  const records = batchOrXml(entity, req);
-  checkNesting(records);
+/**
+ * The records of a batch body: a JSON array, or `<ArrayOfX>` with `<X>` elements; more than `max`
+ * is a 413 before any record is read. A large batch is converted and checked a slice at a time.
+ */
+async function batchOf(entity: Entity, req: FastifyRequest, max: number): Promise<unknown[]> {
+  const items = batchOrXml(entity, req);
+  if (items.length > max) {
+    const message = `A batch holds at most ${max} records, this one has ${items.length}`;
+    throw new ContractError({ code: 'batch_too_large', message });
+  }
+  const xml = req.body instanceof XmlBody;
+  const pause = turns();
+  const records: unknown[] = [];
+  for (const item of items) {
+    const record = xml ? fromXml(entity, item as XmlNode) : item;
+    checkNesting(record, 2);
+    records.push(record);
+    await pause();
+  }
   return records;
 }
 
+/** The items of a batch body: the JSON array, or the `<X>` elements of `<ArrayOfX>`. */
 function batchOrXml(entity: Entity, req: FastifyRequest): unknown[] {
   const body = req.body;
-  if (body instanceof XmlBody) return xmlItems(entity, body.node).map((node) => fromXml(entity, node));
+  if (body instanceof XmlBody) return xmlItems(entity, body.node);
   if (!Array.isArray(body)) {
     throw new ContractError({
       code: 'validation_failed',
@@ -255,12 +277,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
       }),
 
     saveMultiple: (entity) => async (req, reply) => {
-      const records = batchOf(entity, req);
-      const max = deps.limits.maxBatch;
-      if (records.length > max) {
-        const message = `A batch holds at most ${max} records, this one has ${records.length}`;
-        throw new ContractError({ code: 'batch_too_large', message });
-      }
+      const records = await batchOf(entity, req, deps.limits.maxBatch);
       const atomic = /^(true|1)$/i.test(queryOf(req)['allOrNone'] ?? '');
       return write(req, reply, async (tx) => {
         const outcome = await saveRecords(tx, entity, records, {
@@ -287,6 +304,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
     app.route({
       method: route.method,
       url: urlOf(route),
+      bodyLimit: route.kind === 'saveMultiple' ? deps.bodyLimits.batch : deps.bodyLimits.single,
       handler: handlers[route.kind](route.entity, route),
     });
   }

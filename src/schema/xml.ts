@@ -1,72 +1,175 @@
 /**
  * XML in the .NET DataContract style of the original service: the root is the entity name with
- * `xmlns:i`, children in alphabetical order, null as `i:nil="true"`. Parsing refuses DOCTYPE and
- * entity declarations and converts text by the registry's field types (never by guessing).
+ * `xmlns:i`, children in alphabetical order, null as `i:nil="true"`. Parsing is streaming (SAX):
+ * a body is read chunk by chunk, bounded in nesting and element count as it is read; it refuses
+ * DOCTYPE and entity declarations and converts text by the registry's field types (never by
+ * guessing).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { ScalarField } from '../entities/define.js';
 import { isList, type Entity } from './registry.js';
 
 export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const NIL = '@i:nil';
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: false,
-  allowBooleanAttributes: false,
-});
-
-const ENTITY = /&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g;
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** Decodes the predefined and numeric character references in one pass. */
-function decode(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(ENTITY, (_, ref: string) => {
-    if (ref[0] !== '#') return NAMED[ref]!;
-    const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\uFFFD';
-  });
-}
-
-/** An XML document refused: malformed, or declaring a DOCTYPE or entities. */
+/** An XML document refused: malformed, declaring a DOCTYPE or entities, or over a limit. */
 export class XmlRefused extends Error {
   override readonly name = 'XmlRefused';
   constructor(
-    readonly reason: 'malformed' | 'doctype',
+    readonly reason: 'malformed' | 'doctype' | 'too_deep' | 'too_large',
     message: string,
   ) {
     super(message);
   }
 }
 
+/**
+ * An element: its text when it has neither attributes nor child elements; else an object of its
+ * attributes (`@name`), its child elements by name (an array when repeated) and, when it has no
+ * child elements, its text (`#text`). Names that would reach a prototype are refused.
+ */
 export type XmlNode = string | { [key: string]: XmlNode | XmlNode[] };
 
-/** Parses an XML document; returns its root element name and content. */
-export function parseXml(xml: string): { root: string; node: XmlNode } {
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
+export interface ParsedXml {
+  /** The root element's local name. */
+  root: string;
+  node: XmlNode;
+}
+
+/** The bounds a document is read within. */
+export interface XmlLimits {
+  /** Most levels of elements holding elements (the root is the first level). */
+  maxNesting: number;
+  /** Most elements in the document. */
+  maxElements: number;
+}
+
+/** For documents the server itself wrote (tests, samples): far beyond any request body. */
+const GENEROUS: XmlLimits = { maxNesting: 256, maxElements: 10_000_000 };
+/** Most attributes of one element (a DataContract element has one or two). */
+export const MAX_XML_ATTRIBUTES = 64;
+/** Most distinct child element names of one element (a record has one per field). */
+export const MAX_XML_CHILD_NAMES = 1000;
+
+/** Element names that would reach an object's prototype once used as keys. */
+const CRITICAL = new Set(['__proto__', 'constructor', 'prototype']);
+/** Declarations refused wherever they appear (the parser never expands entities either). */
+const DECLARATION = /<!(?:DOCTYPE|ENTITY)/i;
+const DECLARATION_TAIL = 8;
+
+type XmlObject = { [key: string]: XmlNode | XmlNode[] };
+
+interface Frame {
+  name: string;
+  /** Attributes and children, created when the first one is met. */
+  node: XmlObject | undefined;
+  text: string;
+  hasChildren: boolean;
+  childNames: number;
+}
+
+/** A document read incrementally: `write` each piece of text as it arrives, then `end`. */
+export interface XmlReader {
+  write(text: string): void;
+  end(): ParsedXml;
+}
+
+export function xmlReader(limits: XmlLimits = GENEROUS): XmlReader {
+  const parser = new SaxesParser({ xmlns: false, position: true });
+  const stack: Frame[] = [];
+  let result: ParsedXml | undefined;
+  let elements = 0;
+  let attributes: XmlObject | undefined;
+  let attributeCount = 0;
+  let tail = '';
+
+  const malformed = (message: string): XmlRefused =>
+    new XmlRefused('malformed', `Malformed XML at line ${parser.line}, column ${parser.column}: ${message}`);
+  const tooLarge = (what: string): XmlRefused => new XmlRefused('too_large', `The XML body ${what}`);
+
+  parser.on('error', (err) => {
+    const message = err.message.replace(/^\d+:\d+: /, '');
+    // A control character in text is kept: the validator refuses it naming its field.
+    if (message === 'disallowed character.') return;
+    throw malformed(message);
+  });
+  parser.on('doctype', () => {
     throw new XmlRefused('doctype', 'XML with a DOCTYPE or entity declaration is not accepted');
-  }
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) {
-    const { msg, line, col } = valid.err;
-    throw new XmlRefused('malformed', `Malformed XML at line ${line}, column ${col}: ${msg}`);
-  }
-  let doc: Record<string, XmlNode>;
-  try {
-    doc = parser.parse(xml) as Record<string, XmlNode>;
-  } catch (err) {
-    // The parser refuses some element names (e.g. __proto__): the document is not acceptable.
-    throw new XmlRefused('malformed', `Unacceptable XML: ${(err as Error).message}`);
-  }
-  const roots = Object.keys(doc).filter((k) => k !== '?xml' && !k.startsWith('#'));
-  if (roots.length !== 1) throw new XmlRefused('malformed', 'The XML document must have one root element');
-  const root = roots[0]!;
-  return { root: localName(root), node: doc[root]! };
+  });
+  // Attributes come one by one before their element opens.
+  parser.on('attribute', ({ name, value }) => {
+    if (++attributeCount > MAX_XML_ATTRIBUTES)
+      throw tooLarge(`has an element with more than ${MAX_XML_ATTRIBUTES} attributes`);
+    (attributes ??= {})[`@${name}`] = value;
+  });
+  parser.on('opentag', ({ name }: SaxesTagPlain) => {
+    if (CRITICAL.has(localName(name)))
+      throw new XmlRefused('malformed', `Unacceptable XML: the element name ${name} is not accepted`);
+    if (++elements > limits.maxElements)
+      throw tooLarge(`holds more than ${limits.maxElements.toLocaleString('en-US')} elements`);
+    // The parent becomes a level holding elements.
+    if (stack.length > limits.maxNesting)
+      throw new XmlRefused('too_deep', `The body is nested more than ${limits.maxNesting} levels deep`);
+    const parent = stack[stack.length - 1];
+    if (parent) {
+      // Text of an element holding elements is dropped (indentation; mixed content is refused later).
+      parent.hasChildren = true;
+      parent.text = '';
+    }
+    stack.push({ name, node: attributes, text: '', hasChildren: false, childNames: 0 });
+    attributes = undefined;
+    attributeCount = 0;
+  });
+  const onText = (text: string): void => {
+    const top = stack[stack.length - 1];
+    if (top && !top.hasChildren) top.text += text;
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  parser.on('closetag', () => {
+    const frame = stack.pop()!;
+    let value: XmlNode;
+    if (!frame.node && !frame.hasChildren) value = frame.text;
+    else {
+      value = frame.node ?? {};
+      if (!frame.hasChildren && frame.text !== '') value['#text'] = frame.text;
+    }
+    const parent = stack[stack.length - 1];
+    if (!parent) {
+      result = { root: localName(frame.name), node: value };
+      return;
+    }
+    const siblings = (parent.node ??= {});
+    const existing = Object.hasOwn(siblings, frame.name) ? siblings[frame.name] : undefined;
+    if (existing === undefined) {
+      if (++parent.childNames > MAX_XML_CHILD_NAMES)
+        throw tooLarge(`has an element with more than ${MAX_XML_CHILD_NAMES} distinct child elements`);
+      siblings[frame.name] = value;
+    } else if (Array.isArray(existing)) existing.push(value);
+    else siblings[frame.name] = [existing, value];
+  });
+
+  return {
+    write(text) {
+      if (DECLARATION.test(text) || DECLARATION.test(tail + text.slice(0, DECLARATION_TAIL))) {
+        throw new XmlRefused('doctype', 'XML with a DOCTYPE or entity declaration is not accepted');
+      }
+      tail = (text.length >= DECLARATION_TAIL ? text : tail + text).slice(-DECLARATION_TAIL);
+      parser.write(text);
+    },
+    end() {
+      parser.close();
+      if (!result) throw new XmlRefused('malformed', 'The XML document must have one root element');
+      return result;
+    },
+  };
+}
+
+/** Parses a whole XML document held in memory; returns its root element name and content. */
+export function parseXml(xml: string, limits?: XmlLimits): ParsedXml {
+  const reader = xmlReader(limits);
+  reader.write(xml);
+  return reader.end();
 }
 
 const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
@@ -86,12 +189,14 @@ const isNil = (node: XmlNode): boolean => typeof node === 'object' && node[NIL] 
 function scalar(field: ScalarField, node: XmlNode | XmlNode[]): unknown {
   if (Array.isArray(node)) return node; // repeated element: left as is, fails validation by type
   if (isNil(node)) return null;
-  if (typeof node !== 'string') {
-    const text = node['#text'];
+  // The text as the parser decoded it: character references are decoded once, there.
+  let text: string;
+  if (typeof node === 'string') text = node;
+  else {
     if (Object.keys(children(node)).length > 0) return node; // nested elements where a value is expected
-    node = typeof text === 'string' ? text : '';
+    const own = node['#text'];
+    text = typeof own === 'string' ? own : '';
   }
-  const text = decode(node);
   if (field.type === 'string') return text;
   const trimmed = text.trim();
   if (trimmed === '') return null;
