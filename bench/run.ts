@@ -284,9 +284,7 @@ async function benchTarget(target: 'postgres' | 'pglite'): Promise<void> {
       await db.withTenant(feedRefs.tenantId, (tx) => rawCopyUpsert(tx, rows));
     }
     const selectAll = await timed(() =>
-      db.withTenant(feedRefs.tenantId, (tx) =>
-        tx.query('SELECT * FROM job_part_usage ORDER BY id'),
-      ),
+      db.withTenant(feedRefs.tenantId, (tx) => tx.query('SELECT * FROM job_part_usage ORDER BY id')),
     );
     if (selectAll.value.rowCount !== FEED) throw new Error('unexpected feed rows');
     await db.close();
