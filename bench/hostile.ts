@@ -146,10 +146,13 @@ async function wellBehaved(
           if (res.status < 300) known.push(id);
           break;
         }
-        case 2:
-          res = await request('GET', `/api/JobType(${known.at(-1) ?? randomUUID()})`, json);
-          if (res.status === 404 && !known.length) res.status = 200;
+        case 2: {
+          const id = known.at(-1);
+          res = id
+            ? await request('GET', `/api/JobType(${id})`, json)
+            : await request('GET', '/api/JobType?$top=1', json);
           break;
+        }
         default:
           res = await request(
             'GET',
