@@ -62,7 +62,7 @@ CREATE OR REPLACE FUNCTION "db_country_before_write"() RETURNS trigger LANGUAGE 
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'db_country' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'db_country' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -70,7 +70,7 @@ CREATE OR REPLACE FUNCTION "sales_organization_before_write"() RETURNS trigger L
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'sales_organization' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'sales_organization' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -78,7 +78,7 @@ CREATE OR REPLACE FUNCTION "db_unit_of_measure_before_write"() RETURNS trigger L
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'db_unit_of_measure' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'db_unit_of_measure' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -86,7 +86,7 @@ CREATE OR REPLACE FUNCTION "company_before_write"() RETURNS trigger LANGUAGE plp
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'company' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'company' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -94,7 +94,7 @@ CREATE OR REPLACE FUNCTION "db_address_before_write"() RETURNS trigger LANGUAGE 
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'db_address' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'db_address' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -102,7 +102,7 @@ CREATE OR REPLACE FUNCTION "contact_before_write"() RETURNS trigger LANGUAGE plp
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'contact' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'contact' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -110,7 +110,7 @@ CREATE OR REPLACE FUNCTION "user_before_write"() RETURNS trigger LANGUAGE plpgsq
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'user' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'user' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -118,7 +118,7 @@ CREATE OR REPLACE FUNCTION "skill_before_write"() RETURNS trigger LANGUAGE plpgs
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'skill' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'skill' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -126,7 +126,7 @@ CREATE OR REPLACE FUNCTION "job_type_before_write"() RETURNS trigger LANGUAGE pl
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_type' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'job_type' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -134,7 +134,7 @@ CREATE OR REPLACE FUNCTION "job_priority_before_write"() RETURNS trigger LANGUAG
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_priority' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'job_priority' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -142,7 +142,7 @@ CREATE OR REPLACE FUNCTION "job_status_before_write"() RETURNS trigger LANGUAGE 
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_status' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'job_status' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -150,7 +150,7 @@ CREATE OR REPLACE FUNCTION "project_status_before_write"() RETURNS trigger LANGU
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'project_status' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'project_status' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -158,7 +158,7 @@ CREATE OR REPLACE FUNCTION "equipment_brand_before_write"() RETURNS trigger LANG
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'equipment_brand' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'equipment_brand' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -166,7 +166,7 @@ CREATE OR REPLACE FUNCTION "equipment_family_before_write"() RETURNS trigger LAN
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'equipment_family' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'equipment_family' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -174,7 +174,7 @@ CREATE OR REPLACE FUNCTION "equipment_model_before_write"() RETURNS trigger LANG
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'equipment_model' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'equipment_model' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -182,7 +182,7 @@ CREATE OR REPLACE FUNCTION "project_before_write"() RETURNS trigger LANGUAGE plp
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'project' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'project' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -197,7 +197,7 @@ CREATE OR REPLACE FUNCTION "jobs_before_write"() RETURNS trigger LANGUAGE plpgsq
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'jobs' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'jobs' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -212,7 +212,7 @@ CREATE OR REPLACE FUNCTION "job_planning_before_write"() RETURNS trigger LANGUAG
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_planning' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'job_planning' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -220,7 +220,7 @@ CREATE OR REPLACE FUNCTION "job_dispatch_log_before_write"() RETURNS trigger LAN
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_dispatch_log' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'job_dispatch_log' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
   ELSE NEW."date_create" := COALESCE(NEW."date_create", clock_timestamp()); END IF;
@@ -230,7 +230,7 @@ CREATE OR REPLACE FUNCTION "article_category_before_write"() RETURNS trigger LAN
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'article_category' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'article_category' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -238,7 +238,7 @@ CREATE OR REPLACE FUNCTION "article_color_before_write"() RETURNS trigger LANGUA
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'article_color' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'article_color' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -246,7 +246,7 @@ CREATE OR REPLACE FUNCTION "article_before_write"() RETURNS trigger LANGUAGE plp
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'article' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'article' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -257,7 +257,7 @@ CREATE OR REPLACE FUNCTION "article_stock_location_before_write"() RETURNS trigg
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'article_stock_location' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'article_stock_location' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -265,7 +265,7 @@ CREATE OR REPLACE FUNCTION "purchase_order_status_before_write"() RETURNS trigge
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'purchase_order_status' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'purchase_order_status' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -273,7 +273,7 @@ CREATE OR REPLACE FUNCTION "purchase_order_before_write"() RETURNS trigger LANGU
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'purchase_order' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'purchase_order' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -288,7 +288,7 @@ CREATE OR REPLACE FUNCTION "purchase_order_details_before_write"() RETURNS trigg
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'purchase_order_details' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'purchase_order_details' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -296,7 +296,7 @@ CREATE OR REPLACE FUNCTION "job_part_usage_before_write"() RETURNS trigger LANGU
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_part_usage' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'job_part_usage' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -381,6 +381,7 @@ CREATE TABLE "change_log" (
 COMMENT ON TABLE "change_log" IS 'One entry per change of a record, written with the change; positions are given per tenant after commit (fs_sequence_changes), so the feed order is the order in which changes became visible';
 CREATE UNIQUE INDEX "change_log_position" ON "change_log" (tenant_id, position);
 CREATE INDEX "change_log_record" ON "change_log" (tenant_id, entity, record_id);
+CREATE INDEX "change_log_deletion" ON "change_log" (tenant_id, entity, record_id) WHERE deleted;
 ALTER TABLE "change_log" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "change_log" FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON "change_log" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);

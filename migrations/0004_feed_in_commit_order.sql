@@ -304,7 +304,7 @@ CREATE OR REPLACE FUNCTION "db_country_before_write"() RETURNS trigger LANGUAGE 
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'db_country' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'db_country' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -312,7 +312,7 @@ CREATE OR REPLACE FUNCTION "sales_organization_before_write"() RETURNS trigger L
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'sales_organization' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'sales_organization' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -320,7 +320,7 @@ CREATE OR REPLACE FUNCTION "db_unit_of_measure_before_write"() RETURNS trigger L
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'db_unit_of_measure' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'db_unit_of_measure' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -328,7 +328,7 @@ CREATE OR REPLACE FUNCTION "company_before_write"() RETURNS trigger LANGUAGE plp
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'company' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'company' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -336,7 +336,7 @@ CREATE OR REPLACE FUNCTION "db_address_before_write"() RETURNS trigger LANGUAGE 
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'db_address' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'db_address' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -344,7 +344,7 @@ CREATE OR REPLACE FUNCTION "contact_before_write"() RETURNS trigger LANGUAGE plp
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'contact' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'contact' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -352,7 +352,7 @@ CREATE OR REPLACE FUNCTION "user_before_write"() RETURNS trigger LANGUAGE plpgsq
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'user' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'user' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -360,7 +360,7 @@ CREATE OR REPLACE FUNCTION "skill_before_write"() RETURNS trigger LANGUAGE plpgs
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'skill' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'skill' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -368,7 +368,7 @@ CREATE OR REPLACE FUNCTION "job_type_before_write"() RETURNS trigger LANGUAGE pl
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_type' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'job_type' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -376,7 +376,7 @@ CREATE OR REPLACE FUNCTION "job_priority_before_write"() RETURNS trigger LANGUAG
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_priority' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'job_priority' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -384,7 +384,7 @@ CREATE OR REPLACE FUNCTION "job_status_before_write"() RETURNS trigger LANGUAGE 
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_status' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'job_status' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -392,7 +392,7 @@ CREATE OR REPLACE FUNCTION "project_status_before_write"() RETURNS trigger LANGU
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'project_status' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'project_status' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -400,7 +400,7 @@ CREATE OR REPLACE FUNCTION "equipment_brand_before_write"() RETURNS trigger LANG
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'equipment_brand' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'equipment_brand' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -408,7 +408,7 @@ CREATE OR REPLACE FUNCTION "equipment_family_before_write"() RETURNS trigger LAN
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'equipment_family' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'equipment_family' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -416,7 +416,7 @@ CREATE OR REPLACE FUNCTION "equipment_model_before_write"() RETURNS trigger LANG
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'equipment_model' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'equipment_model' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -424,7 +424,7 @@ CREATE OR REPLACE FUNCTION "project_before_write"() RETURNS trigger LANGUAGE plp
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'project' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'project' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -439,7 +439,7 @@ CREATE OR REPLACE FUNCTION "jobs_before_write"() RETURNS trigger LANGUAGE plpgsq
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'jobs' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'jobs' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -454,7 +454,7 @@ CREATE OR REPLACE FUNCTION "job_planning_before_write"() RETURNS trigger LANGUAG
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_planning' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'job_planning' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -462,7 +462,7 @@ CREATE OR REPLACE FUNCTION "job_dispatch_log_before_write"() RETURNS trigger LAN
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_dispatch_log' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'job_dispatch_log' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
   ELSE NEW."date_create" := COALESCE(NEW."date_create", clock_timestamp()); END IF;
@@ -472,7 +472,7 @@ CREATE OR REPLACE FUNCTION "article_category_before_write"() RETURNS trigger LAN
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'article_category' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'article_category' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -480,7 +480,7 @@ CREATE OR REPLACE FUNCTION "article_color_before_write"() RETURNS trigger LANGUA
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'article_color' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'article_color' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -488,7 +488,7 @@ CREATE OR REPLACE FUNCTION "article_before_write"() RETURNS trigger LANGUAGE plp
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'article' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'article' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -499,7 +499,7 @@ CREATE OR REPLACE FUNCTION "article_stock_location_before_write"() RETURNS trigg
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'article_stock_location' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'article_stock_location' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -507,7 +507,7 @@ CREATE OR REPLACE FUNCTION "purchase_order_status_before_write"() RETURNS trigge
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'purchase_order_status' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'purchase_order_status' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -515,7 +515,7 @@ CREATE OR REPLACE FUNCTION "purchase_order_before_write"() RETURNS trigger LANGU
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'purchase_order' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'purchase_order' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -530,7 +530,7 @@ CREATE OR REPLACE FUNCTION "purchase_order_details_before_write"() RETURNS trigg
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'purchase_order_details' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'purchase_order_details' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -538,7 +538,7 @@ CREATE OR REPLACE FUNCTION "job_part_usage_before_write"() RETURNS trigger LANGU
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
   ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_part_usage' AND record_id = NEW.id), 0) + 1; END IF;
+    AND entity = 'job_part_usage' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -556,6 +556,7 @@ CREATE TABLE "change_log" (
 COMMENT ON TABLE "change_log" IS 'One entry per change of a record, written with the change; positions are given per tenant after commit (fs_sequence_changes), so the feed order is the order in which changes became visible';
 CREATE UNIQUE INDEX "change_log_position" ON "change_log" (tenant_id, position);
 CREATE INDEX "change_log_record" ON "change_log" (tenant_id, entity, record_id);
+CREATE INDEX "change_log_deletion" ON "change_log" (tenant_id, entity, record_id) WHERE deleted;
 ALTER TABLE "change_log" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "change_log" FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON "change_log" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);

@@ -9,10 +9,24 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { loadMigrations, migrate, MIGRATIONS_DIR } from '../src/db/migrate.js';
 import { purgeExpired } from '../src/domain/purge.js';
 import { registry } from '../src/schema/registry.js';
-import { adminUrl, call, onPostgres, setup, type Tenant, type TestContext } from './helpers.js';
+import {
+  adminUrl,
+  call,
+  createTenant,
+  onPostgres,
+  openEmptyDatabase,
+  setup,
+  type Tenant,
+  type TestContext,
+} from './helpers.js';
 
 let ctx: TestContext;
 const tenantIds = new Map<string, string>();
@@ -290,5 +304,76 @@ describe('writers, purges and clients at once', () => {
       clients.some((c) => c.resyncs > 0),
       'a purge after a cursor was seen as 410 by some client',
     );
+  });
+});
+
+describe('a database of the former feed (migration 0004)', () => {
+  it('keeps every record and every kept deletion in the feed, and answers its cursors 410', async () => {
+    const test = await openEmptyDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'fs-feed-'));
+    try {
+      const before = loadMigrations().filter((m) => m.version < 4);
+      assert.equal(before.length, 3);
+      for (const m of before) copyFileSync(join(MIGRATIONS_DIR, `${m.id}.sql`), join(dir, `${m.id}.sql`));
+      copyFileSync(join(MIGRATIONS_DIR, 'snapshot.json'), join(dir, 'snapshot.json'));
+      // The folder holds the migrations up to 3 (the snapshot is this build's: its check fails, as it must).
+      await assert.rejects(migrate(test.db, { dir }), /schema version 3, this build needs 4/);
+      const id = (
+        await test.db.query<{ id: string }>("INSERT INTO tenant (domain) VALUES ('former.test') RETURNING id")
+      ).rows[0]!.id;
+      const kept = [randomUUID(), randomUUID(), randomUUID()];
+      const gone = randomUUID();
+      await test.db.withTenant(id, async (tx) => {
+        for (const [i, k] of [...kept, gone].entries())
+          await tx.query('INSERT INTO job_type (id, name) VALUES ($1, $2)', [k, `former ${i}`]);
+        await tx.query("UPDATE job_type SET name = 'former 0 changed' WHERE id = $1", [kept[0]]);
+        await tx.query('DELETE FROM job_type WHERE id = $1', [gone]);
+      });
+      const versions = await test.db.withTenant(id, (tx) =>
+        tx.query<{ id: string; row_version: string }>('SELECT id, row_version FROM job_type'),
+      );
+      await migrate(test.db);
+      const tenant = await createTenant(test.db, 'former.test');
+      const app = await buildApp({ db: test.db, logger: false });
+      try {
+        const res = await app.inject({
+          method: 'GET',
+          url: '/api/Sync/Changes?entities=JobType',
+          headers: { authorization: tenant.auth },
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        const changes = res.json<Page>().changes;
+        for (const row of versions.rows) {
+          const change = changes.find((c) => c.id === row.id);
+          assert.ok(change && !change.deleted, `record ${row.id} is in the feed`);
+          assert.equal(change.row_version, Number(row.row_version), 'with its version');
+        }
+        assert.ok(
+          changes.some((c) => c.id === gone && c.deleted),
+          'the kept deletion is in the feed',
+        );
+        // The record's version goes on from where it was.
+        const saved = await app.inject({
+          method: 'PUT',
+          url: `/api/JobType(${kept[1]})`,
+          headers: { authorization: tenant.auth, 'content-type': 'application/json' },
+          payload: { name: 'after the migration' },
+        });
+        assert.equal(saved.statusCode, 200, saved.body);
+        const old = versions.rows.find((r) => r.id === kept[1])!;
+        assert.equal(saved.json<Body>()['row_version'], Number(old.row_version) + 1);
+        const former = await app.inject({
+          method: 'GET',
+          url: `/api/Sync/Changes?since=${Buffer.from('1.812.40.1764633600000').toString('base64url')}`,
+          headers: { authorization: tenant.auth },
+        });
+        assert.equal(former.statusCode, 410, former.body);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await test.close();
+    }
   });
 });

@@ -178,6 +178,8 @@ function serviceTables(): Record<string, TableModel> {
       indexes: {
         change_log_position: { unique: true, on: '(tenant_id, position)' },
         change_log_record: { on: '(tenant_id, entity, record_id)' },
+        // Deletions only: what a record created again continues its version from.
+        change_log_deletion: { on: '(tenant_id, entity, record_id) WHERE deleted' },
       },
       tenantIsolation: true,
     }),
@@ -326,7 +328,7 @@ function writeFunction(entity: Entity): FunctionModel {
   const body: string[] = [
     `IF TG_OP = 'UPDATE' THEN NEW.${v} := OLD.${v} + 1;`,
     `ELSE NEW.${v} := COALESCE((SELECT max(${v}) FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = ${literal(entity.name)} AND record_id = NEW.id), 0) + 1; END IF;`,
+    AND entity = ${literal(entity.name)} AND record_id = NEW.id AND deleted), 0) + 1; END IF;`,
   ];
   if (modified) body.push(`NEW.${q(modified)} := clock_timestamp();`);
   if (updated) body.push(`NEW.${q(updated)} := clock_timestamp();`);
