@@ -7,10 +7,8 @@
  * server's own largest event-loop delay over the request (`nodejs_eventloop_lag_max_seconds` of
  * /metrics, reset by each scrape).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -18,6 +16,7 @@ import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { XSI } from '../src/schema/xml.js';
 import { createTenantWithUser } from '../src/setup.js';
+import { startProcess } from './processes.js';
 
 const N = Number(process.env['BENCH_RECORDS'] ?? 10_000);
 const target = process.env['BENCH_DB'] === 'postgres' ? 'postgres' : 'pglite';
@@ -56,32 +55,7 @@ function dataContract(records: Array<Record<string, unknown>>): string {
   return `<ArrayOfjob_part_usage xmlns:i="${XSI}" xmlns="${NS}">${items.join('')}</ArrayOfjob_part_usage>`;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function start(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; url: string }> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    try {
-      await fetch(`${url}/health`);
-      return { proc, url };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error('the server did not start');
-}
+const start = (env: NodeJS.ProcessEnv) => startProcess('src/server.ts', env);
 
 /** The server's largest event-loop delay since the last scrape, in ms. */
 async function serverLagMs(url: string): Promise<number> {

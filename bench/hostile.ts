@@ -8,15 +8,13 @@
  * Env: HOSTILE_SECONDS (20), BENCH_DATABASE_URL / DATABASE_URL (else the local PostgreSQL; a
  * scratch database is created and dropped).
  */
-import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import pg from 'pg';
+import { connect } from 'node:net';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { createTenantWithUser } from '../src/setup.js';
+import { rssKb, scratchDatabase, startProcess, stopProcess } from './processes.js';
 
 const SECONDS = Number(process.env['HOSTILE_SECONDS'] ?? 20);
 const adminUrl =
@@ -24,26 +22,11 @@ const adminUrl =
   process.env['DATABASE_URL'] ||
   'postgres://postgres@127.0.0.1:5432/test';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 const basic = (user: string, password: string, domain: string): string =>
   `Basic ${Buffer.from(`${user}:${password}@${domain}`).toString('base64')}`;
 
-const dbName = `fs_hostile_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
-await admin.end();
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
-const db = await openDatabase({ url: url.toString() });
+const scratch = await scratchDatabase(adminUrl, 'fs_hostile');
+const db = await openDatabase({ url: scratch.url });
 await migrate(db);
 const good = await createTenantWithUser(db, {
   domain: 'good.test',
@@ -59,26 +42,8 @@ await db.close();
 const goodAuth = basic('erp', good.password, 'good.test');
 const evilAuth = basic('x', evil.password, 'evil.test');
 
-const port = await freePort();
-const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-  env: {
-    ...process.env,
-    DATABASE_URL: url.toString(),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
-    DEMO_TENANT: 'false',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-for (let i = 0; i < 600; i++) {
-  try {
-    await fetch(`http://127.0.0.1:${port}/health`);
-    break;
-  } catch {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const server = await startProcess('src/server.ts', { DATABASE_URL: scratch.url, DEMO_TENANT: 'false' });
+const { port } = server;
 
 interface Answer {
   status: number;
@@ -267,27 +232,14 @@ async function attack(until: number): Promise<void> {
   await Promise.all(attackers);
 }
 
-const rssMb = (): number => {
-  try {
-    const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
-    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-  } catch {
-    return 0;
-  }
-};
-
 await wellBehaved(Date.now() + 3000); // warm-up
 const calm = await wellBehaved(Date.now() + SECONDS * 1000);
 const end = Date.now() + SECONDS * 1000;
 const [underAttack] = await Promise.all([wellBehaved(end), attack(end)]);
-const rss = rssMb();
-server.kill('SIGTERM');
-await new Promise((r) => server.once('exit', r));
+const rss = Math.round(rssKb(server.proc.pid!) / 1024);
+await stopProcess(server.proc);
 agent.destroy();
-const drop = new pg.Client({ connectionString: adminUrl });
-await drop.connect();
-await drop.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-await drop.end();
+await scratch.drop();
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 const row = (name: string, r: { latencies: number[]; failures: number; statuses: Set<number> }) =>

@@ -7,15 +7,12 @@
  * Env: LOAD_SECONDS (30), BENCH_DATABASE_URL / DATABASE_URL (else the local PostgreSQL; a scratch
  * database is created and dropped).
  */
-import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { createTenantWithUser } from '../src/setup.js';
+import { rssKb, scratchDatabase, startProcess, stopProcess } from './processes.js';
 
 if (process.argv.includes('--hostile')) {
   await import('./hostile.js');
@@ -28,26 +25,10 @@ const adminUrl =
   process.env['DATABASE_URL'] ||
   'postgres://postgres@127.0.0.1:5432/test';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+const rssMb = (pid: number): number => Math.round(rssKb(pid) / 1024);
 
-const rssMb = (pid: number): number =>
-  Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
-
-const name = `fs_load_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-await admin.end();
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const db = await openDatabase({ url: url.toString() });
+const scratch = await scratchDatabase(adminUrl, 'fs_load');
+const db = await openDatabase({ url: scratch.url });
 await migrate(db);
 const issued = await createTenantWithUser(db, {
   domain: 'load.test',
@@ -57,27 +38,10 @@ const issued = await createTenantWithUser(db, {
 await db.close();
 const auth = `Basic ${Buffer.from(`load:${issued.password}@load.test`).toString('base64')}`;
 
-const port = await freePort();
-const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-  env: {
-    ...process.env,
-    DATABASE_URL: url.toString(),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
-    RATE_LIMIT_PER_MINUTE: '0',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
+const { proc: server, url: base } = await startProcess('src/server.ts', {
+  DATABASE_URL: scratch.url,
+  RATE_LIMIT_PER_MINUTE: '0',
 });
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 300; i++) {
-  try {
-    await fetch(`${base}/health`);
-    break;
-  } catch {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 const pid = server.pid!;
 const headers = { authorization: auth, 'content-type': 'application/json' };
 const usage = () => ({
@@ -142,12 +106,8 @@ const afterWarmup = rssMb(pid);
 const result = await run(SECONDS);
 const atEnd = rssMb(pid);
 clearInterval(sampler);
-server.kill('SIGTERM');
-await new Promise((r) => server.once('exit', r));
-const drop = new pg.Client({ connectionString: adminUrl });
-await drop.connect();
-await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-await drop.end();
+await stopProcess(server);
+await scratch.drop();
 
 const line = `| ${SECONDS} s, 32 connections, mix of list/$filter, read, Save, SaveMultiple(50), sync pull | ${Math.round(result.requests.average).toLocaleString('en-US')} req/s | ${result.latency.p50} / ${result.latency.p99} ms | ${result.errors + result.timeouts} errors, ${result.non2xx} non-2xx | ${peak} MB peak; ${afterWarmup} MB after warm-up, ${atEnd} MB at the end |`;
 process.stdout.write(

@@ -6,10 +6,8 @@
  * figures are the median of BENCH_ROUNDS (3) runs after a warm-up; single saves run BENCH_SECONDS (10)
  * with 50 connections (autocannon, loopback only); the sync feed pulls BENCH_FEED_RECORDS (100,000).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -19,6 +17,7 @@ import { migrate } from '../src/db/migrate.js';
 import { q, sqlType } from '../src/schema/schema-model.js';
 import { registry } from '../src/schema/registry.js';
 import { createTenantWithUser } from '../src/setup.js';
+import { rssKb, startProcess, stopProcess } from './processes.js';
 
 const N = Number(process.env['BENCH_RECORDS'] ?? 10_000);
 const SINGLE_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -135,45 +134,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   const value = await fn();
   return { ms: performance.now() - start, value };
 }
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startProcess(
-  script: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ proc: ChildProcess; url: string }> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    try {
-      await fetch(url);
-      return { proc, url };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`${script} did not start`);
-}
-
-async function stopProcess(proc: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill('SIGTERM');
-  await exited;
-}
-
-const rssKb = (pid: number): number =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
 /** POSTs one SaveMultiple; returns the time and the peak RSS of the server while it ran. */
 async function saveMultiple(
