@@ -11,12 +11,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { XSI } from '../src/schema/xml.js';
 import { createTenantWithUser } from '../src/setup.js';
-import { startProcess } from './processes.js';
+import { scratchDatabase, startProcess } from './processes.js';
 
 const N = Number(process.env['BENCH_RECORDS'] ?? 10_000);
 const target = process.env['BENCH_DB'] === 'postgres' ? 'postgres' : 'pglite';
@@ -84,18 +83,12 @@ function poller(url: string): { stop(): Promise<number> } {
   };
 }
 
-let dropName: string | undefined;
+let scratch: { url: string; drop(): Promise<void> } | undefined;
 let dataDir: string | undefined;
 let env: NodeJS.ProcessEnv;
 if (target === 'postgres') {
-  dropName = `fs_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dropName}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${dropName}`;
-  env = { DATABASE_URL: u.toString() };
+  scratch = await scratchDatabase(adminUrl, 'fs_bench');
+  env = { DATABASE_URL: scratch.url };
 } else {
   dataDir = mkdtempSync(join(tmpdir(), 'fs-bench-loop-'));
   env = { PGLITE_DATA_DIR: join(dataDir, 'db'), DATABASE_URL: '' };
@@ -173,11 +166,6 @@ try {
   server.proc.kill('SIGTERM');
   await exited;
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  if (dropName) {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`);
-    await admin.end();
-  }
+  await scratch?.drop();
 }
 console.log(rows.join('\n'));

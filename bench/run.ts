@@ -11,13 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { openDatabase, type Database, type Executor } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { q, sqlType } from '../src/schema/schema-model.js';
 import { registry } from '../src/schema/registry.js';
 import { createTenantWithUser } from '../src/setup.js';
-import { rssKb, startProcess, stopProcess } from './processes.js';
+import { rssKb, scratchDatabase, startProcess, stopProcess } from './processes.js';
 
 const N = Number(process.env['BENCH_RECORDS'] ?? 10_000);
 const SINGLE_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -209,16 +208,10 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
 async function benchTarget(target: 'postgres' | 'pglite'): Promise<void> {
   let url: string | undefined;
   let dataDir: string | undefined;
-  let dropName: string | undefined;
+  let scratch: { url: string; drop(): Promise<void> } | undefined;
   if (target === 'postgres') {
-    dropName = `fs_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dropName}`);
-    await admin.end();
-    const u = new URL(adminUrl);
-    u.pathname = `/${dropName}`;
-    url = u.toString();
+    scratch = await scratchDatabase(adminUrl, 'fs_bench');
+    url = scratch.url;
   } else dataDir = mkdtempSync(join(tmpdir(), 'fs-bench-'));
   const env = url ? { DATABASE_URL: url } : { PGLITE_DATA_DIR: join(dataDir!, 'db'), DATABASE_URL: '' };
   try {
@@ -327,12 +320,7 @@ async function benchTarget(target: 'postgres' | 'pglite'): Promise<void> {
     );
   } finally {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (dropName) {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`);
-      await admin.end();
-    }
+    await scratch?.drop();
   }
 }
 
