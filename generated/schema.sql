@@ -453,7 +453,7 @@ COMMENT ON COLUMN "db_country"."name" IS 'Name of the country';
 COMMENT ON COLUMN "db_country"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "db_country"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "db_country_modified" ON "db_country" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "db_country_erp_key" ON "db_country" (tenant_id, "code");
+CREATE UNIQUE INDEX "db_country_erp_key" ON "db_country" (tenant_id, lower("code"));
 ALTER TABLE "db_country" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "db_country" FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON "db_country" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);
@@ -468,7 +468,7 @@ CREATE TABLE "sales_organization" (
   "db_currency_id" uuid,
   "db_language_id" uuid,
   "accountancy_code" varchar(50),
-  "archived" boolean,
+  "archived" boolean NOT NULL DEFAULT false,
   "default_unit_of_measure_system_type" varchar(50),
   "street" varchar(50),
   "street2" varchar(50),
@@ -508,7 +508,7 @@ COMMENT ON COLUMN "sales_organization"."vat_reg_code" IS 'VAT registration numbe
 COMMENT ON COLUMN "sales_organization"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "sales_organization"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "sales_organization_modified" ON "sales_organization" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "sales_organization_erp_key" ON "sales_organization" (tenant_id, "code");
+CREATE UNIQUE INDEX "sales_organization_erp_key" ON "sales_organization" (tenant_id, lower("code"));
 CREATE INDEX "sales_organization_db_country_id_idx" ON "sales_organization" (tenant_id, "db_country_id");
 ALTER TABLE "sales_organization" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "sales_organization" FORCE ROW LEVEL SECURITY;
@@ -532,7 +532,7 @@ COMMENT ON COLUMN "db_unit_of_measure"."system_type" IS 'Unit of measure system 
 COMMENT ON COLUMN "db_unit_of_measure"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "db_unit_of_measure"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "db_unit_of_measure_modified" ON "db_unit_of_measure" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "db_unit_of_measure_erp_key" ON "db_unit_of_measure" (tenant_id, "code");
+CREATE UNIQUE INDEX "db_unit_of_measure_erp_key" ON "db_unit_of_measure" (tenant_id, lower("code"));
 ALTER TABLE "db_unit_of_measure" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "db_unit_of_measure" FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON "db_unit_of_measure" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);
@@ -553,10 +553,10 @@ CREATE TABLE "company" (
   "fax" varchar(50),
   "email" varchar(250),
   "url" varchar(255),
-  "is_supplier" boolean,
-  "is_customer" boolean,
+  "is_supplier" boolean NOT NULL DEFAULT false,
+  "is_customer" boolean NOT NULL DEFAULT false,
   "sales_organization_id" uuid,
-  "archived" boolean,
+  "archived" boolean NOT NULL DEFAULT false,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "company_pkey" PRIMARY KEY (tenant_id, id)
@@ -583,7 +583,7 @@ COMMENT ON COLUMN "company"."archived" IS 'The company is archived';
 COMMENT ON COLUMN "company"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "company"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "company_modified" ON "company" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "company_erp_key" ON "company" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
+CREATE UNIQUE INDEX "company_erp_key" ON "company" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), lower("code"));
 CREATE INDEX "company_db_country_id_idx" ON "company" (tenant_id, "db_country_id");
 CREATE INDEX "company_sales_organization_id_idx" ON "company" (tenant_id, "sales_organization_id");
 ALTER TABLE "company" ENABLE ROW LEVEL SECURITY;
@@ -628,7 +628,7 @@ COMMENT ON COLUMN "db_address"."company_id" IS 'Foreign key of the company the a
 COMMENT ON COLUMN "db_address"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "db_address"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "db_address_modified" ON "db_address" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "db_address_erp_key" ON "db_address" (tenant_id, "code");
+CREATE UNIQUE INDEX "db_address_erp_key" ON "db_address" (tenant_id, lower("code"));
 CREATE INDEX "db_address_db_country_id_idx" ON "db_address" (tenant_id, "db_country_id");
 CREATE INDEX "db_address_company_id_idx" ON "db_address" (tenant_id, "company_id");
 ALTER TABLE "db_address" ENABLE ROW LEVEL SECURITY;
@@ -665,7 +665,7 @@ COMMENT ON COLUMN "contact"."db_language_id" IS 'Foreign key of the language of 
 COMMENT ON COLUMN "contact"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "contact"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "contact_modified" ON "contact" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "contact_erp_key" ON "contact" (tenant_id, "reference_back_office");
+CREATE UNIQUE INDEX "contact_erp_key" ON "contact" (tenant_id, lower("reference_back_office"));
 CREATE INDEX "contact_company_id_idx" ON "contact" (tenant_id, "company_id");
 ALTER TABLE "contact" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "contact" FORCE ROW LEVEL SECURITY;
@@ -679,8 +679,8 @@ CREATE TABLE "user" (
   "firstname" varchar(255),
   "lastname" varchar(255),
   "code" varchar(50),
-  "archived" boolean,
-  "disabled" boolean,
+  "archived" boolean NOT NULL DEFAULT false,
+  "disabled" boolean NOT NULL DEFAULT false,
   "emergency_contact" varchar(255),
   "bankaccount" varchar(255),
   "social_security" varchar(255),
@@ -691,7 +691,7 @@ CREATE TABLE "user" (
   "skype" varchar(255),
   "notes" varchar(4000),
   "sales_organization_id" uuid,
-  "is_team_leader" boolean,
+  "is_team_leader" boolean NOT NULL DEFAULT false,
   "team_leader_user_id" uuid,
   "email" varchar(250),
   "phone" varchar(50),
@@ -707,9 +707,9 @@ CREATE TABLE "user" (
   "private_zip" varchar(50),
   "private_db_country_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "allow_hero_app" boolean,
-  "allow_sales_app" boolean,
-  "allow_service_app" boolean,
+  "allow_hero_app" boolean NOT NULL DEFAULT false,
+  "allow_sales_app" boolean NOT NULL DEFAULT false,
+  "allow_service_app" boolean NOT NULL DEFAULT false,
   "user_group_id" uuid,
   "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "user_pkey" PRIMARY KEY (tenant_id, id)
@@ -755,7 +755,7 @@ COMMENT ON COLUMN "user"."allow_service_app" IS 'The user may use the Service ap
 COMMENT ON COLUMN "user"."user_group_id" IS 'Foreign key of the user group of the user';
 COMMENT ON COLUMN "user"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "user_modified" ON "user" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "user_erp_key" ON "user" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
+CREATE UNIQUE INDEX "user_erp_key" ON "user" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), lower("code"));
 CREATE INDEX "user_sales_organization_id_idx" ON "user" (tenant_id, "sales_organization_id");
 CREATE INDEX "user_team_leader_user_id_idx" ON "user" (tenant_id, "team_leader_user_id");
 CREATE INDEX "user_private_db_country_id_idx" ON "user" (tenant_id, "private_db_country_id");
@@ -783,7 +783,7 @@ COMMENT ON COLUMN "skill"."sales_organization_id" IS 'Foreign key of the sales o
 COMMENT ON COLUMN "skill"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "skill"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "skill_modified" ON "skill" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "skill_erp_key" ON "skill" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
+CREATE UNIQUE INDEX "skill_erp_key" ON "skill" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), lower("code"));
 CREATE INDEX "skill_sales_organization_id_idx" ON "skill" (tenant_id, "sales_organization_id");
 ALTER TABLE "skill" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "skill" FORCE ROW LEVEL SECURITY;
@@ -795,7 +795,7 @@ CREATE TABLE "job_type" (
   "name" varchar(255) NOT NULL,
   "sales_organization_id" uuid,
   "description" varchar(255),
-  "is_default" boolean,
+  "is_default" boolean NOT NULL DEFAULT false,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "code" varchar(50),
   "row_version" bigint NOT NULL DEFAULT 1,
@@ -811,7 +811,7 @@ COMMENT ON COLUMN "job_type"."modified_dateutc" IS 'Readonly system field manage
 COMMENT ON COLUMN "job_type"."code" IS 'Code of the job type (ERP PK)';
 COMMENT ON COLUMN "job_type"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "job_type_modified" ON "job_type" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "job_type_erp_key" ON "job_type" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
+CREATE UNIQUE INDEX "job_type_erp_key" ON "job_type" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), lower("code"));
 CREATE INDEX "job_type_sales_organization_id_idx" ON "job_type" (tenant_id, "sales_organization_id");
 ALTER TABLE "job_type" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "job_type" FORCE ROW LEVEL SECURITY;
@@ -821,7 +821,7 @@ CREATE TABLE "job_priority" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
   "name" varchar(255) NOT NULL,
-  "is_default" boolean,
+  "is_default" boolean NOT NULL DEFAULT false,
   "sequence" integer,
   "sales_organization_id" uuid,
   "code" varchar(50),
@@ -839,7 +839,7 @@ COMMENT ON COLUMN "job_priority"."code" IS 'Code of the job priority (ERP PK)';
 COMMENT ON COLUMN "job_priority"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "job_priority"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "job_priority_modified" ON "job_priority" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "job_priority_erp_key" ON "job_priority" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
+CREATE UNIQUE INDEX "job_priority_erp_key" ON "job_priority" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), lower("code"));
 CREATE INDEX "job_priority_sales_organization_id_idx" ON "job_priority" (tenant_id, "sales_organization_id");
 ALTER TABLE "job_priority" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "job_priority" FORCE ROW LEVEL SECURITY;
@@ -851,7 +851,7 @@ CREATE TABLE "job_status" (
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
   "description" varchar(255),
-  "is_default" boolean,
+  "is_default" boolean NOT NULL DEFAULT false,
   "sequence" integer,
   "sales_organization_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
@@ -869,7 +869,7 @@ COMMENT ON COLUMN "job_status"."sales_organization_id" IS 'Foreign key of the sa
 COMMENT ON COLUMN "job_status"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "job_status"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "job_status_modified" ON "job_status" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "job_status_erp_key" ON "job_status" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
+CREATE UNIQUE INDEX "job_status_erp_key" ON "job_status" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), lower("code"));
 CREATE INDEX "job_status_sales_organization_id_idx" ON "job_status" (tenant_id, "sales_organization_id");
 ALTER TABLE "job_status" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "job_status" FORCE ROW LEVEL SECURITY;
@@ -879,8 +879,8 @@ CREATE TABLE "project_status" (
   "tenant_id" uuid NOT NULL DEFAULT NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid,
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
   "name" varchar(255) NOT NULL,
-  "is_default" boolean,
-  "is_closed" boolean,
+  "is_default" boolean NOT NULL DEFAULT false,
+  "is_closed" boolean NOT NULL DEFAULT false,
   "sales_organization_id" uuid,
   "code" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
@@ -897,7 +897,7 @@ COMMENT ON COLUMN "project_status"."code" IS 'Code of the project status (ERP PK
 COMMENT ON COLUMN "project_status"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "project_status"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "project_status_modified" ON "project_status" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "project_status_erp_key" ON "project_status" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
+CREATE UNIQUE INDEX "project_status_erp_key" ON "project_status" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), lower("code"));
 CREATE INDEX "project_status_sales_organization_id_idx" ON "project_status" (tenant_id, "sales_organization_id");
 ALTER TABLE "project_status" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "project_status" FORCE ROW LEVEL SECURITY;
@@ -921,7 +921,7 @@ COMMENT ON COLUMN "equipment_brand"."sales_organization_id" IS 'Foreign key of t
 COMMENT ON COLUMN "equipment_brand"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "equipment_brand"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "equipment_brand_modified" ON "equipment_brand" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "equipment_brand_erp_key" ON "equipment_brand" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
+CREATE UNIQUE INDEX "equipment_brand_erp_key" ON "equipment_brand" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), lower("code"));
 CREATE INDEX "equipment_brand_sales_organization_id_idx" ON "equipment_brand" (tenant_id, "sales_organization_id");
 ALTER TABLE "equipment_brand" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "equipment_brand" FORCE ROW LEVEL SECURITY;
@@ -949,7 +949,7 @@ COMMENT ON COLUMN "equipment_family"."sales_organization_id" IS 'Foreign key of 
 COMMENT ON COLUMN "equipment_family"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "equipment_family"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "equipment_family_modified" ON "equipment_family" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "equipment_family_erp_key" ON "equipment_family" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
+CREATE UNIQUE INDEX "equipment_family_erp_key" ON "equipment_family" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), lower("code"));
 CREATE INDEX "equipment_family__parent_id_idx" ON "equipment_family" (tenant_id, "_parent_id");
 CREATE INDEX "equipment_family_sales_organization_id_idx" ON "equipment_family" (tenant_id, "sales_organization_id");
 ALTER TABLE "equipment_family" ENABLE ROW LEVEL SECURITY;
@@ -992,7 +992,7 @@ COMMENT ON COLUMN "equipment_model"."translations" IS 'Translations of the text 
 COMMENT ON COLUMN "equipment_model"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "equipment_model"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "equipment_model_modified" ON "equipment_model" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "equipment_model_erp_key" ON "equipment_model" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
+CREATE UNIQUE INDEX "equipment_model_erp_key" ON "equipment_model" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), lower("code"));
 CREATE INDEX "equipment_model_equipment_brand_id_idx" ON "equipment_model" (tenant_id, "equipment_brand_id");
 CREATE INDEX "equipment_model_equipment_family_id_idx" ON "equipment_model" (tenant_id, "equipment_family_id");
 CREATE INDEX "equipment_model_sales_organization_id_idx" ON "equipment_model" (tenant_id, "sales_organization_id");
@@ -1039,7 +1039,7 @@ CREATE TABLE "project" (
   "nb_jobs_waitingfurtheraction" integer,
   "back_office_timestamp" timestamptz(3),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "is_mobile_installation" boolean,
+  "is_mobile_installation" boolean NOT NULL DEFAULT false,
   "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "project_pkey" PRIMARY KEY (tenant_id, id)
 );
@@ -1084,7 +1084,7 @@ COMMENT ON COLUMN "project"."modified_dateutc" IS 'Readonly system field managed
 COMMENT ON COLUMN "project"."is_mobile_installation" IS 'The equipment is mobile (no fixed address)';
 COMMENT ON COLUMN "project"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "project_modified" ON "project" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "project_erp_key" ON "project" (tenant_id, "reference_back_office");
+CREATE UNIQUE INDEX "project_erp_key" ON "project" (tenant_id, lower("reference_back_office"));
 CREATE INDEX "project__parent_id_idx" ON "project" (tenant_id, "_parent_id");
 CREATE INDEX "project_root_parent_id_idx" ON "project" (tenant_id, "root_parent_id");
 CREATE INDEX "project_equipment_family_id_idx" ON "project" (tenant_id, "equipment_family_id");
@@ -1195,7 +1195,7 @@ COMMENT ON COLUMN "jobs"."estimated_quantity_remark" IS 'Description of the part
 COMMENT ON COLUMN "jobs"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "jobs"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "jobs_modified" ON "jobs" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "jobs_erp_key" ON "jobs" (tenant_id, "reference_back_office");
+CREATE UNIQUE INDEX "jobs_erp_key" ON "jobs" (tenant_id, lower("reference_back_office"));
 CREATE INDEX "jobs__parent_id_idx" ON "jobs" (tenant_id, "_parent_id");
 CREATE INDEX "jobs_project_id_idx" ON "jobs" (tenant_id, "project_id");
 CREATE INDEX "jobs_job_type_id_idx" ON "jobs" (tenant_id, "job_type_id");
@@ -1221,9 +1221,9 @@ CREATE TABLE "job_planning" (
   "user_id" uuid,
   "date_start" timestamptz(3) NOT NULL,
   "date_end" timestamptz(3) NOT NULL,
-  "is_locked" boolean,
+  "is_locked" boolean NOT NULL DEFAULT false,
   "remark" varchar(4000),
-  "sys_logical_delete" boolean,
+  "sys_logical_delete" boolean NOT NULL DEFAULT false,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "job_planning_pkey" PRIMARY KEY (tenant_id, id)
@@ -1253,11 +1253,11 @@ CREATE TABLE "job_dispatch_log" (
   "user_id" uuid,
   "date_create" timestamptz(3),
   "date_proceeded" timestamptz(3),
-  "is_accepted" boolean,
-  "is_rejected" boolean,
+  "is_accepted" boolean NOT NULL DEFAULT false,
+  "is_rejected" boolean NOT NULL DEFAULT false,
   "rejected_reason" varchar(4000),
-  "sys_logical_delete" boolean,
-  "is_workshop" boolean,
+  "sys_logical_delete" boolean NOT NULL DEFAULT false,
+  "is_workshop" boolean NOT NULL DEFAULT false,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "sequence" integer,
   "row_version" bigint NOT NULL DEFAULT 1,
@@ -1302,7 +1302,7 @@ COMMENT ON COLUMN "article_category"."name" IS 'Name of the article category';
 COMMENT ON COLUMN "article_category"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "article_category"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "article_category_modified" ON "article_category" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "article_category_erp_key" ON "article_category" (tenant_id, "code");
+CREATE UNIQUE INDEX "article_category_erp_key" ON "article_category" (tenant_id, lower("code"));
 CREATE INDEX "article_category_parent_id_idx" ON "article_category" (tenant_id, "parent_id");
 ALTER TABLE "article_category" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "article_category" FORCE ROW LEVEL SECURITY;
@@ -1324,7 +1324,7 @@ COMMENT ON COLUMN "article_color"."code" IS 'Code of the color (ERP PK)';
 COMMENT ON COLUMN "article_color"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "article_color"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "article_color_modified" ON "article_color" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "article_color_erp_key" ON "article_color" (tenant_id, "code");
+CREATE UNIQUE INDEX "article_color_erp_key" ON "article_color" (tenant_id, lower("code"));
 ALTER TABLE "article_color" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "article_color" FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON "article_color" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);
@@ -1353,10 +1353,10 @@ CREATE TABLE "article" (
   "min_article_quantity" integer,
   "entered_price" numeric,
   "cost_price" numeric,
-  "no_stock" boolean,
-  "archived" boolean,
-  "is_travel_fee" boolean,
-  "is_mileage_fee" boolean,
+  "no_stock" boolean NOT NULL DEFAULT false,
+  "archived" boolean NOT NULL DEFAULT false,
+  "is_travel_fee" boolean NOT NULL DEFAULT false,
+  "is_mileage_fee" boolean NOT NULL DEFAULT false,
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
   "description_short" varchar(255),
@@ -1368,7 +1368,7 @@ CREATE TABLE "article" (
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "article_color_id" uuid,
   "warranty_period_nb_months" integer,
-  "use_serial" boolean,
+  "use_serial" boolean NOT NULL DEFAULT false,
   "_replace_id" uuid,
   "db_unit_of_measure_id_selling" uuid,
   "translations" jsonb,
@@ -1419,7 +1419,7 @@ COMMENT ON COLUMN "article"."db_unit_of_measure_id_selling" IS 'Foreign key of t
 COMMENT ON COLUMN "article"."translations" IS 'Translations of the text fields of this record';
 COMMENT ON COLUMN "article"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "article_modified" ON "article" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "article_erp_key" ON "article" (tenant_id, "code");
+CREATE UNIQUE INDEX "article_erp_key" ON "article" (tenant_id, lower("code"));
 CREATE INDEX "article_article_category_id_idx" ON "article" (tenant_id, "article_category_id");
 CREATE INDEX "article_article_color_id_idx" ON "article" (tenant_id, "article_color_id");
 CREATE INDEX "article__replace_id_idx" ON "article" (tenant_id, "_replace_id");
@@ -1435,9 +1435,9 @@ CREATE TABLE "article_stock_location" (
   "name" varchar(255) NOT NULL,
   "user_id" uuid,
   "db_address_id" uuid,
-  "is_default" boolean,
+  "is_default" boolean NOT NULL DEFAULT false,
   "sales_organization_id" uuid,
-  "archived" boolean,
+  "archived" boolean NOT NULL DEFAULT false,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "article_stock_location_pkey" PRIMARY KEY (tenant_id, id)
@@ -1454,7 +1454,7 @@ COMMENT ON COLUMN "article_stock_location"."archived" IS 'The stock location is 
 COMMENT ON COLUMN "article_stock_location"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "article_stock_location"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "article_stock_location_modified" ON "article_stock_location" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "article_stock_location_erp_key" ON "article_stock_location" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), "code");
+CREATE UNIQUE INDEX "article_stock_location_erp_key" ON "article_stock_location" (tenant_id, COALESCE(sales_organization_id, '00000000-0000-0000-0000-000000000000'::uuid), lower("code"));
 CREATE INDEX "article_stock_location_user_id_idx" ON "article_stock_location" (tenant_id, "user_id");
 CREATE INDEX "article_stock_location_db_address_id_idx" ON "article_stock_location" (tenant_id, "db_address_id");
 CREATE INDEX "article_stock_location_sales_organization_id_idx" ON "article_stock_location" (tenant_id, "sales_organization_id");
@@ -1467,8 +1467,8 @@ CREATE TABLE "purchase_order_status" (
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
-  "is_default" boolean,
-  "is_closed" boolean,
+  "is_default" boolean NOT NULL DEFAULT false,
+  "is_closed" boolean NOT NULL DEFAULT false,
   "sequence" integer,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "row_version" bigint NOT NULL DEFAULT 1,
@@ -1484,7 +1484,7 @@ COMMENT ON COLUMN "purchase_order_status"."sequence" IS 'Display order of the st
 COMMENT ON COLUMN "purchase_order_status"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "purchase_order_status"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "purchase_order_status_modified" ON "purchase_order_status" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "purchase_order_status_erp_key" ON "purchase_order_status" (tenant_id, "code");
+CREATE UNIQUE INDEX "purchase_order_status_erp_key" ON "purchase_order_status" (tenant_id, lower("code"));
 ALTER TABLE "purchase_order_status" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "purchase_order_status" FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON "purchase_order_status" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);
@@ -1508,7 +1508,7 @@ CREATE TABLE "purchase_order" (
   "technical_user_id" uuid,
   "purchase_order_status_id" uuid,
   "article_stock_location_id" uuid,
-  "is_pickup" boolean,
+  "is_pickup" boolean NOT NULL DEFAULT false,
   "reference_back_office" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "row_version" bigint NOT NULL DEFAULT 1,
@@ -1537,7 +1537,7 @@ COMMENT ON COLUMN "purchase_order"."reference_back_office" IS 'Field used for Em
 COMMENT ON COLUMN "purchase_order"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "purchase_order"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "purchase_order_modified" ON "purchase_order" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "purchase_order_erp_key" ON "purchase_order" (tenant_id, "reference_back_office");
+CREATE UNIQUE INDEX "purchase_order_erp_key" ON "purchase_order" (tenant_id, lower("reference_back_office"));
 CREATE INDEX "purchase_order_jobs_id_idx" ON "purchase_order" (tenant_id, "jobs_id");
 CREATE INDEX "purchase_order_supplier_company_id_idx" ON "purchase_order" (tenant_id, "supplier_company_id");
 CREATE INDEX "purchase_order_user_id_idx" ON "purchase_order" (tenant_id, "user_id");
@@ -1586,7 +1586,7 @@ COMMENT ON COLUMN "purchase_order_details"."reference_back_office" IS 'Field use
 COMMENT ON COLUMN "purchase_order_details"."modified_dateutc" IS 'Readonly system field managed by database, filled with GetUtcDate when adding,updating';
 COMMENT ON COLUMN "purchase_order_details"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "purchase_order_details_modified" ON "purchase_order_details" (tenant_id, modified_dateutc);
-CREATE UNIQUE INDEX "purchase_order_details_erp_key" ON "purchase_order_details" (tenant_id, "reference_back_office");
+CREATE UNIQUE INDEX "purchase_order_details_erp_key" ON "purchase_order_details" (tenant_id, lower("reference_back_office"));
 CREATE INDEX "purchase_order_details_purchase_order_id_idx" ON "purchase_order_details" (tenant_id, "purchase_order_id");
 CREATE INDEX "purchase_order_details_article_id_idx" ON "purchase_order_details" (tenant_id, "article_id");
 CREATE UNIQUE INDEX "purchase_order_details_line_key" ON "purchase_order_details" (tenant_id, purchase_order_id, line_number);
@@ -1601,7 +1601,7 @@ CREATE TABLE "job_part_usage" (
   "job_approval_id" uuid,
   "article_stock_location_id" uuid,
   "article_id" uuid,
-  "is_dummy" boolean,
+  "is_dummy" boolean NOT NULL DEFAULT false,
   "article_code" varchar(255),
   "article_name" varchar(255),
   "article_description" varchar(255),
@@ -1609,21 +1609,21 @@ CREATE TABLE "job_part_usage" (
   "quantity" numeric,
   "serial_number" varchar(255),
   "price" numeric,
-  "is_under_warranty" boolean,
+  "is_under_warranty" boolean NOT NULL DEFAULT false,
   "discount" numeric,
   "purchase_order_details_id" uuid,
   "user_id" uuid,
   "remark" varchar(255),
   "no_warranty_reason" varchar(255),
   "db_unit_of_measure_id" uuid,
-  "included_on_last_stock_compute" boolean,
-  "signed_by_company" boolean,
+  "included_on_last_stock_compute" boolean NOT NULL DEFAULT false,
+  "signed_by_company" boolean NOT NULL DEFAULT false,
   "company_vat_id" uuid,
   "vat_value" numeric,
   "vat_rate" numeric,
   "invoice_id" uuid,
   "invoice_details_id" uuid,
-  "is_customized" boolean,
+  "is_customized" boolean NOT NULL DEFAULT false,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "row_version" bigint NOT NULL DEFAULT 1,
   CONSTRAINT "job_part_usage_pkey" PRIMARY KEY (tenant_id, id)

@@ -294,7 +294,7 @@ describe('the migration generator', () => {
     assert.deepEqual(out.statements, [
       'ALTER TABLE "job_type" ADD COLUMN "grade" varchar(10);',
       "SET LOCAL fieldservice.backfill = 'on';",
-      `UPDATE "job_type" SET "grade" = 'B''1' WHERE "grade" IS NULL;`,
+      `UPDATE "job_type" SET "grade" = COALESCE("grade", 'B''1') WHERE "grade" IS NULL;`,
       'RESET fieldservice.backfill;',
       'ALTER TABLE "job_type" ALTER COLUMN "grade" SET NOT NULL;',
     ]);

@@ -191,7 +191,7 @@ describe('pulling while concurrent writers commit out of order', () => {
 });
 
 describe('tombstones', () => {
-  it('a physical delete appears as deleted with a null record', async () => {
+  it('a physical delete appears as deleted, without a record', async () => {
     const { next } = await feed(undefined);
     const type = await post('/api/JobType', { name: 'to delete' });
     const id = String(type['id']);
@@ -200,7 +200,7 @@ describe('tombstones', () => {
     const mine = changes.filter((c) => c.id === id);
     assert.equal(mine.length, 1, JSON.stringify(mine));
     assert.equal(mine[0]!.entity, 'job_type');
-    assert.equal(mine[0]!.record, null);
+    assert.ok(!('record' in mine[0]!), JSON.stringify(mine[0]));
     assert.ok(mine[0]!.row_version > Number(type['row_version']));
   });
 
@@ -213,8 +213,8 @@ describe('tombstones', () => {
     const { changes } = await feed(next, (cs) => cs.some((c) => c.id === id && c.deleted));
     const mine = changes.filter((c) => c.id === id);
     assert.deepEqual(
-      mine.map((c) => [c.entity, c.deleted, c.record]),
-      [['job_dispatch_log', true, null]],
+      mine.map((c) => [c.entity, c.deleted, 'record' in c]),
+      [['job_dispatch_log', true, false]],
     );
     // Other tests of this file write many logs at the same time: the filter names this one too.
     const filter = encodeURIComponent(`modified_dateutc gt '${since}' and id eq ${id}`);

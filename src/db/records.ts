@@ -55,7 +55,7 @@ export async function findById(
 export async function findByKey(tx: Executor, entity: Entity, key: string): Promise<Row[]> {
   if (!entity.erpKey) return [];
   const r = await tx.query(
-    `SELECT ${selectList(entity)} FROM ${table(entity)} t WHERE ${q(entity.erpKey)} = $1 LIMIT 2`,
+    `SELECT ${selectList(entity)} FROM ${table(entity)} t WHERE lower(${q(entity.erpKey)}) = lower($1) LIMIT 2`,
     [key],
   );
   return r.rows;

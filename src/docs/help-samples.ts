@@ -133,15 +133,15 @@ function syncSample(entity: Entity): SampleText {
   const deleted = { entity: entity.name, id: '9e3779b1-1d9a-4cfa-8241-0000000000ff', deleted: true, time };
   const json =
     `{"changes":[${JSON.stringify(changed).slice(0, -1)},"record":${recordJson(entity, record)}},` +
-    `${JSON.stringify({ ...deleted, row_version: 57, record: null })}],` +
+    `${JSON.stringify({ ...deleted, row_version: 57 })}],` +
     `"next":${JSON.stringify(next)},"has_more":false}`;
-  const change = (c: { id: string; deleted: boolean }, version: number, recordText: string) =>
+  const change = (c: { id: string; deleted: boolean }, version: number, recordText = '') =>
     `<change><deleted>${c.deleted}</deleted><entity>${entity.name}</entity><id>${c.id}</id>${recordText}` +
     `<row_version>${version}</row_version><time>${time}</time></change>`;
   const xml =
     `<SyncChanges xmlns:i="${XSI}"><changes>` +
     change(changed, 56, `<record>${recordXml(entity, record, false)}</record>`) +
-    change(deleted, 57, '<record i:nil="true"/>') +
+    change(deleted, 57) +
     `</changes><has_more>false</has_more><next>${next}</next></SyncChanges>`;
   return { json: pretty(JSON.parse(json)), xml: indentXml(xml) };
 }

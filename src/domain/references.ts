@@ -28,7 +28,10 @@ interface Match {
   org: string | null;
 }
 
-/** Every record of `target` with one of these ERP keys, by key. */
+/**
+ * Every record of `target` with one of these ERP keys, by the key as given. Keys compare without
+ * regard to case, as the unique index of the key does.
+ */
 async function matchesOf(
   tx: Executor,
   target: Entity,
@@ -36,8 +39,8 @@ async function matchesOf(
 ): Promise<Map<string, Match[]>> {
   const erpKey = target.erpKey!;
   const r = await tx.query<{ id: string; key: string; org: string | null }>(
-    `SELECT id, ${q(erpKey)} AS key, ${target.salesOrgScoped ? 'sales_organization_id' : 'NULL::uuid'} AS org
-     FROM ${q(target.name)} WHERE ${q(erpKey)} = ANY($1::text[])`,
+    `SELECT t.id, k.key, ${target.salesOrgScoped ? 't.sales_organization_id' : 'NULL::uuid'} AS org
+     FROM unnest($1::text[]) k(key) JOIN ${q(target.name)} t ON lower(t.${q(erpKey)}) = lower(k.key)`,
     [[...new Set(keys)]],
   );
   const byKey = new Map<string, Match[]>();

@@ -16,6 +16,7 @@ import { q } from '../schema/schema-model.js';
 import { VERSION_FIELD, type Entity } from '../schema/registry.js';
 import { jsonValue, toRecord } from '../schema/serialize.js';
 import { turns } from '../schema/turns.js';
+import { normalizeInput } from '../schema/defaults.js';
 import { pickWritable, type Validator } from '../schema/validate.js';
 import { rulesOf } from './entity-rules.js';
 import { existingRows } from './existing.js';
@@ -61,9 +62,11 @@ const STORED_CHUNK = 1000;
 export async function saveRecords(
   tx: Executor,
   entity: Entity,
-  bodies: readonly unknown[],
+  sent: readonly unknown[],
   options: SaveOptions,
 ): Promise<SaveOutcome> {
+  // The empty GUID and DateTime.MinValue mean no value, a null flag is false, lists ignore case.
+  const bodies = sent.map((body) => normalizeInput(entity, body));
   const results: RecordResult[] = bodies.map((body, index) => {
     const id = (body as Row | null)?.['id'];
     return {

@@ -26,8 +26,9 @@ function selected(registry: Registry, list: string | undefined): Entity[] {
 function pageJson(registry: Registry, page: ChangePage): string {
   const changes = page.changes.map((c) => {
     const { record, ...head } = c;
-    const recordText = record ? recordJson(registry.entity(c.entity), record) : 'null';
-    return `${JSON.stringify(head).slice(0, -1)},"record":${recordText}}`;
+    // A deletion has no record: the member is left out, like every member without a value.
+    if (!record) return JSON.stringify(head);
+    return `${JSON.stringify(head).slice(0, -1)},"record":${recordJson(registry.entity(c.entity), record)}}`;
   });
   return `{"changes":[${changes.join(',')}],"next":${JSON.stringify(page.next)},"has_more":${page.has_more}}`;
 }
@@ -37,7 +38,7 @@ function pageXml(registry: Registry, page: ChangePage): string {
     const record = c.record ? recordXml(registry.entity(c.entity), c.record, false) : '';
     return (
       `<change><deleted>${c.deleted}</deleted><entity>${c.entity}</entity><id>${c.id}</id>` +
-      `<record${c.record ? `>${record}</record>` : ' i:nil="true"/>'}<row_version>${c.row_version}</row_version>` +
+      `${c.record ? `<record>${record}</record>` : ''}<row_version>${c.row_version}</row_version>` +
       `<time>${c.time}</time></change>`
     );
   });

@@ -129,12 +129,9 @@ function alterColumns(change: TableChange, backfill: Backfill, out: SchemaChange
     }
     return value;
   };
-  const fill = (column: string, value: string): void => {
-    // The row triggers run: the rows take a new version and the sync feed delivers the new value.
-    out.statements.push(`SET LOCAL ${BACKFILL_SETTING} = 'on';`);
-    out.statements.push(`UPDATE ${t} SET ${q(column)} = ${value} WHERE ${q(column)} IS NULL;`);
-    out.statements.push(`RESET ${BACKFILL_SETTING};`);
-  };
+  // Columns that become NOT NULL: filled in by one statement for the table, then constrained.
+  const fills: Array<{ column: string; value: string }> = [];
+  const fill = (column: string, value: string): void => void fills.push({ column, value });
   for (const c of removed) {
     out.statements.push(`ALTER TABLE ${t} DROP COLUMN ${q(c)};`);
     out.summary.push(`${name}: drop column ${c}`);
@@ -146,10 +143,7 @@ function alterColumns(change: TableChange, backfill: Backfill, out: SchemaChange
     out.statements.push(
       `ALTER TABLE ${t} ADD COLUMN ${columnSql(c, late ? { ...col, notNull: undefined } : col)};`,
     );
-    if (late) {
-      fill(c, needsBackfill(c));
-      out.statements.push(`ALTER TABLE ${t} ALTER COLUMN ${q(c)} SET NOT NULL;`);
-    }
+    if (late) fill(c, needsBackfill(c));
     if (col.comment !== undefined) out.statements.push(commentSql(`COLUMN ${t}.${q(c)}`, col.comment));
     out.summary.push(`${name}: add column ${c} ${col.type}${col.notNull ? ' NOT NULL' : ''}`);
   }
@@ -171,7 +165,6 @@ function alterColumns(change: TableChange, backfill: Backfill, out: SchemaChange
     }
     if (!a.notNull && b.notNull) {
       fill(c, needsBackfill(c));
-      out.statements.push(`${column} SET NOT NULL;`);
       out.summary.push(`${name}.${c}: NOT NULL`);
     } else if (a.notNull && !b.notNull) {
       out.statements.push(`${column} DROP NOT NULL;`);
@@ -181,6 +174,16 @@ function alterColumns(change: TableChange, backfill: Backfill, out: SchemaChange
       out.statements.push(commentSql(`COLUMN ${t}.${q(c)}`, b.comment));
       out.summary.push(`${name}.${c}: comment`);
     }
+  }
+  if (fills.length) {
+    // The row triggers run: the rows take a new version and the sync feed delivers the new values.
+    const sets = fills.map(({ column, value }) => `${q(column)} = COALESCE(${q(column)}, ${value})`);
+    const where = fills.map(({ column }) => `${q(column)} IS NULL`).join(' OR ');
+    out.statements.push(`SET LOCAL ${BACKFILL_SETTING} = 'on';`);
+    out.statements.push(`UPDATE ${t} SET ${sets.join(', ')} WHERE ${where};`);
+    out.statements.push(`RESET ${BACKFILL_SETTING};`);
+    for (const { column: c } of fills)
+      out.statements.push(`ALTER TABLE ${t} ALTER COLUMN ${q(c)} SET NOT NULL;`);
   }
 }
 

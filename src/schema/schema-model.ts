@@ -354,7 +354,10 @@ function entityTable(entity: Entity): TableModel {
   for (const name of entity.columns) {
     const field = entity.spec.fields[name]!;
     const system = isList(field) ? undefined : field.system;
-    const notNull = (!isList(field) && field.required) || system === 'modified' || system === 'version';
+    // Flags are two-valued, as in the original's database: a flag not given is false.
+    const flag = !isList(field) && field.type === 'boolean';
+    const notNull =
+      (!isList(field) && field.required) || flag || system === 'modified' || system === 'version';
     const dflt =
       system === 'modified'
         ? 'clock_timestamp()'
@@ -362,7 +365,9 @@ function entityTable(entity: Entity): TableModel {
           ? '1'
           : name === 'id'
             ? 'gen_random_uuid()'
-            : undefined;
+            : flag
+              ? 'false'
+              : undefined;
     columns[name] = {
       type: name === 'id' ? 'uuid' : sqlType(field),
       ...(notNull || name === 'id' ? { notNull: true as const } : {}),
@@ -379,7 +384,9 @@ function entityTable(entity: Entity): TableModel {
     indexes[`${t}_modified`] = { on: '(tenant_id, modified_dateutc)' };
   if (entity.erpKey) {
     const scope = entity.salesOrgScoped ? `COALESCE(sales_organization_id, ${NO_SALES_ORG}), ` : '';
-    indexes[erpKeyIndexName(t)] = { unique: true, on: `(tenant_id, ${scope}${q(entity.erpKey)})` };
+    // ERP keys compare without regard to case, as on the original's database (SQL Server's
+    // default collation): `ABC` and `abc` are one key.
+    indexes[erpKeyIndexName(t)] = { unique: true, on: `(tenant_id, ${scope}lower(${q(entity.erpKey)}))` };
   }
   for (const index of entity.spec.indexes ?? []) {
     for (const f of index.fields) {
@@ -430,8 +437,10 @@ function entityTable(entity: Entity): TableModel {
 export function backfillOf(registry: Registry, table: string, column: string): string | undefined {
   const entity = registry.entities.find((e) => e.name === table);
   const field = entity?.field(column);
-  if (!field || isList(field) || field.backfill === undefined) return undefined;
-  const value = field.backfill;
+  if (!field || isList(field)) return undefined;
+  // A flag never set is false.
+  const value = field.backfill ?? (field.type === 'boolean' ? false : undefined);
+  if (value === undefined) return undefined;
   if (typeof value === 'string') return literal(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   return String(value);

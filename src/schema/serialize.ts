@@ -1,6 +1,9 @@
 /**
  * From database rows to API records and their JSON and XML text. Decimals stay exact: they travel
  * as the database's text and are written into JSON as number literals, never through a double.
+ * A member without a value is left out of the JSON and XML text (never `null` or `i:nil`), so that
+ * a client class with non-nullable members (.NET `Guid`, `DateTime`, `decimal`) reads every answer
+ * and keeps its own default for what is absent.
  */
 import type { ListField } from '../entities/define.js';
 import { isList, type Entity } from './registry.js';
@@ -29,10 +32,10 @@ export function recordJson(entity: Entity, record: ApiRecord): string {
   const parts: string[] = [];
   for (const name of entity.output) {
     const value = record[name];
+    if (value === null || value === undefined) continue;
     const field = entity.spec.fields[name]!;
     let text: string;
-    if (value === null || value === undefined) text = 'null';
-    else if (!isList(field) && field.type === 'decimal') text = decimalJson(value);
+    if (!isList(field) && field.type === 'decimal') text = decimalJson(value);
     else text = JSON.stringify(value);
     parts.push(`${JSON.stringify(name)}:${text}`);
   }
@@ -49,7 +52,7 @@ export function listFieldXml(name: string, field: ListField, value: unknown): st
   const items = (value as Record<string, unknown>[]).map((item) => {
     const inner = Object.keys(field.fields)
       .sort()
-      .map((k) => (item[k] == null ? `<${k} i:nil="true"/>` : `<${k}>${escapeXml(String(item[k]))}</${k}>`))
+      .map((k) => (item[k] == null ? '' : `<${k}>${escapeXml(String(item[k]))}</${k}>`))
       .join('');
     return `<${field.item}>${inner}</${field.item}>`;
   });
@@ -68,8 +71,8 @@ export function recordXml(entity: Entity, record: ApiRecord, root = true): strin
   for (const name of names) {
     const value = record[name];
     const field = entity.spec.fields[name]!;
-    if (value === null || value === undefined) parts.push(`<${name} i:nil="true"/>`);
-    else if (isList(field)) parts.push(listFieldXml(name, field, value));
+    if (value === null || value === undefined) continue;
+    if (isList(field)) parts.push(listFieldXml(name, field, value));
     else parts.push(`<${name}>${escapeXml(String(value))}</${name}>`);
   }
   const attrs = root ? ` xmlns:i="${XSI}"` : '';
