@@ -78,7 +78,7 @@ async function raw(
     sendOnly?: number;
     cutAfter?: number;
   } = {},
-): Promise<Answer | undefined> {
+): Promise<Answer | undefined | null> {
   const body = options.body ?? Buffer.alloc(0);
   const socket = connect(port, '127.0.0.1');
   const received: Buffer[] = [];
@@ -132,6 +132,9 @@ async function raw(
   clearTimeout(timer);
   const text = Buffer.concat(received).toString('utf8');
   const split = text.indexOf('\r\n\r\n');
+  // Bytes sent past the refusal may reach the server after it closed: its TCP reset can discard the
+  // answer before it is read. The caller tries again (the refusal is the same every time).
+  if (split < 0 && !whole) return null;
   assert.ok(split > 0, `no answer to ${method} ${path}: ${JSON.stringify(text.slice(0, 200))}`);
   const [statusLine, ...lines] = text.slice(0, split).split('\r\n');
   const headers: Record<string, string> = {};
@@ -154,12 +157,21 @@ async function raw(
   return { status: Number(statusLine!.split(' ')[1]), headers, body: rest };
 }
 
+/** `raw`, again while the answer was lost to a reset (at most 5 times). */
+async function answered(method: string, path: string, options: Parameters<typeof raw>[2]): Promise<Answer> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await raw(method, path, options);
+    if (answer) return answer;
+    assert.ok(attempt < 5, `no answer to ${method} ${path} in ${attempt} attempts`);
+  }
+}
+
 const post = async (
   path: string,
   type: string,
   body: string | Buffer,
   options: { chunked?: boolean; accept?: string; sendOnly?: number } = {},
-): Promise<Answer> => (await raw('POST', path, { type, body: Buffer.from(body), ...options }))!;
+): Promise<Answer> => answered('POST', path, { type, body: Buffer.from(body), ...options });
 const get = async (path: string, accept = 'application/json'): Promise<Answer> => {
   const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}`, accept } });
   return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
@@ -239,11 +251,11 @@ describe('body limits per route', () => {
     for (const path of ['/api/JobPartUsage', '/api/JobPartUsage/Save', `/api/JobPartUsage(${id})`]) {
       const method = path.includes('(') ? 'PUT' : 'POST';
       // Refused on its Content-Length: the server answers before the body is sent.
-      const res = (await raw(method, path, {
+      const res = await answered(method, path, {
         type: 'application/xml',
         body: Buffer.from(big),
         sendOnly: 65536,
-      }))!;
+      });
       assert.equal(res.status, 413, `${method} ${path}: ${res.body.slice(0, 300)}`);
       assert.equal(codeOf(res), 'body_too_large');
       assert.match(res.body, new RegExp(`limit of ${SINGLE_LIMIT} bytes`));
