@@ -307,7 +307,7 @@ BEGIN
     IF TG_OP = 'DELETE' THEN
       RAISE EXCEPTION 'This part usage line is signed by the company and can no longer be changed' USING ERRCODE = 'FS409', COLUMN = 'signed_by_company';
     END IF;
-    IF (to_jsonb(NEW) - 'modified_dateutc') IS DISTINCT FROM (to_jsonb(OLD) - 'modified_dateutc') THEN
+    IF (to_jsonb(NEW) - 'modified_dateutc' - 'row_version' - 'invoice_id' - 'invoice_details_id' - 'included_on_last_stock_compute') IS DISTINCT FROM (to_jsonb(OLD) - 'modified_dateutc' - 'row_version' - 'invoice_id' - 'invoice_details_id' - 'included_on_last_stock_compute') THEN
       RAISE EXCEPTION 'This part usage line is signed by the company and can no longer be changed' USING ERRCODE = 'FS409', COLUMN = 'signed_by_company';
     END IF;
   END IF;
@@ -1196,6 +1196,7 @@ COMMENT ON COLUMN "jobs"."modified_dateutc" IS 'Readonly system field managed by
 COMMENT ON COLUMN "jobs"."row_version" IS 'Version of the record, a new number on every change. Send it back (If-Match, or this field in Save and SaveMultiple) to refuse overwriting a newer change';
 CREATE INDEX "jobs_modified" ON "jobs" (tenant_id, modified_dateutc);
 CREATE UNIQUE INDEX "jobs_erp_key" ON "jobs" (tenant_id, lower("reference_back_office"));
+CREATE INDEX "jobs_id2_idx" ON "jobs" (tenant_id, "id2");
 CREATE INDEX "jobs__parent_id_idx" ON "jobs" (tenant_id, "_parent_id");
 CREATE INDEX "jobs_project_id_idx" ON "jobs" (tenant_id, "project_id");
 CREATE INDEX "jobs_job_type_id_idx" ON "jobs" (tenant_id, "job_type_id");

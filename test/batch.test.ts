@@ -64,7 +64,7 @@ const statuses = (results: Result[]): Record<string, number> =>
 
 it('200 records with 3 invalid: results in order, the others stored; replays are unchanged', async () => {
   const records = lines('B200', 200);
-  records[3]!['quantity'] = -1;
+  records[3]!['quantity'] = 'many';
   records[50]!['remark'] = 'x'.repeat(300);
   records[199]!['jobs_id'] = 'x';
   const results = await saveMultiple(records);
@@ -155,7 +155,7 @@ it('a record the database refuses fails alone (duplicate ERP code, signed line)'
 
 it('allOrNone: one bad record rejects the batch; all valid is saved', async () => {
   const records = lines('BATOM', 5);
-  records[3]!['quantity'] = -1;
+  records[3]!['quantity'] = 'many';
   const res = await call(ctx, 'POST', `${PATH}?allOrNone=true`, { body: records });
   assert.equal(res.statusCode, 400, res.body);
   const body = res.json<{ code: string; errors: Array<{ field: string }>; results: Result[] }>();
@@ -195,9 +195,9 @@ it('more records than the limit is 413; a body that is not an array is 400', asy
 
 it('XML in and out: ArrayOfSaveResult with SaveResult children', async () => {
   const [good, bad] = [randomUUID(), randomUUID()];
-  const item = (id: string, quantity: number) =>
+  const item = (id: string, quantity: number | string) =>
     `<job_part_usage><id>${id}</id><quantity>${quantity}</quantity></job_part_usage>`;
-  const xml = `<ArrayOfjob_part_usage xmlns:i="http://www.w3.org/2001/XMLSchema-instance">${item(good, 1)}${item(bad, -1)}</ArrayOfjob_part_usage>`;
+  const xml = `<ArrayOfjob_part_usage xmlns:i="http://www.w3.org/2001/XMLSchema-instance">${item(good, 1)}${item(bad, 'many')}</ArrayOfjob_part_usage>`;
   const res = await call(ctx, 'POST', PATH, { xml, accept: 'application/xml' });
   assert.equal(res.statusCode, 200, res.body);
   assert.match(String(res.headers['content-type']), /xml/);

@@ -289,3 +289,131 @@ describe('migration 0005 on a database that holds data', () => {
     }
   });
 });
+
+describe('rules of the seed pages', () => {
+  const job = (extra: Body = {}): Body => ({
+    name: 'rule job',
+    project: { reference_back_office: 'RULE-PRJ', name: 'Rule project' },
+    job_type: { code: 'RULE', name: 'Rule type' },
+    job_status_code: 'Open',
+    ...extra,
+  });
+
+  const when = { date_start: '2026-01-05T08:00:00Z', date_end: '2026-01-05T10:00:00Z' };
+
+  it('a job without an ERP key is found by its id2 where a job ERP key is accepted', async () => {
+    const plain = await created('Jobs', job());
+    const keyed = await created('Jobs', job({ reference_back_office: 'RULE-JOB-1' }));
+    const planning = await created('JobPlanning', {
+      jobs_reference_back_office: String(plain['id2']),
+      ...when,
+    });
+    assert.equal((await stored('job_planning', String(planning['id'])))?.['jobs_id'], plain['id']);
+    // A job that has an ERP key is found by it only.
+    const refused = await call(ctx, 'POST', '/api/JobPlanning', {
+      body: { jobs_reference_back_office: String(keyed['id2']), ...when },
+    });
+    assert.equal(refused.statusCode, 422, refused.body);
+    assert.match(refused.body, /jobs_reference_back_office/);
+  });
+
+  it('a job on a mobile installation needs street, city and zip; an update keeps the stored ones', async () => {
+    const mobile = { reference_back_office: 'MOBILE-PRJ', name: 'Mobile', is_mobile_installation: true };
+    const refused = await call(ctx, 'POST', '/api/Jobs', { body: job({ project: mobile }) });
+    assert.equal(refused.statusCode, 400, refused.body);
+    const fields = refused
+      .json<{ errors: Array<{ field: string }> }>()
+      .errors.map((e) => e.field)
+      .sort();
+    assert.deepEqual(fields, ['db_address_city', 'db_address_street', 'db_address_zip']);
+    const address = { db_address_street: 'Rue 1', db_address_city: 'Liège', db_address_zip: '4000' };
+    const ok = await created('Jobs', job({ project: mobile, ...address }));
+    const update = await call(ctx, 'PUT', `/api/Jobs(${String(ok['id'])})`, { body: { name: 'renamed' } });
+    assert.equal(update.statusCode, 200, update.body);
+    const cleared = await call(ctx, 'PUT', `/api/Jobs(${String(ok['id'])})`, {
+      body: { db_address_city: null },
+    });
+    assert.equal(cleared.statusCode, 400, cleared.body);
+    assert.equal((await stored('jobs', String(ok['id'])))?.['db_address_city'], 'Liège');
+  });
+
+  it('a part returned is a negative quantity', async () => {
+    const id = randomUUID();
+    const res = await call(ctx, 'POST', '/api/JobPartUsage/Save', { body: { id, quantity: -2 } });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(Number((await stored('job_part_usage', id))?.['quantity']), -2);
+  });
+
+  it('a signed line keeps its content, and the ERP still writes back its invoicing fields', async () => {
+    const id = randomUUID();
+    const res = await call(ctx, 'POST', '/api/JobPartUsage/Save', {
+      body: { id, quantity: 1, remark: 'signed', signed_by_company: true },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const [invoice, line] = [randomUUID(), randomUUID()];
+    const back = await call(ctx, 'PUT', `/api/JobPartUsage(${id})`, {
+      body: { invoice_id: invoice, invoice_details_id: line, included_on_last_stock_compute: true },
+    });
+    assert.equal(back.statusCode, 200, back.body);
+    const row = await stored('job_part_usage', id);
+    assert.deepEqual(
+      [row?.['invoice_id'], row?.['invoice_details_id'], row?.['included_on_last_stock_compute']],
+      [invoice, line, true],
+    );
+    const changed = await call(ctx, 'PUT', `/api/JobPartUsage(${id})`, { body: { remark: 'changed' } });
+    assert.equal(changed.statusCode, 409, changed.body);
+    assert.equal((await stored('job_part_usage', id))?.['remark'], 'signed');
+  });
+
+  it('a 422 names every unresolved reference at once, each by its path', async () => {
+    const id = randomUUID();
+    const single = await call(ctx, 'POST', '/api/JobPartUsage/Save', {
+      body: { id, quantity: 1, jobs_id: randomUUID(), article_id: randomUUID(), user_id: randomUUID() },
+    });
+    assert.equal(single.statusCode, 422, single.body);
+    const fieldsOf = (body: string): string[] =>
+      (JSON.parse(body) as { errors: Array<{ field: string }> }).errors.map((e) => e.field).sort();
+    assert.deepEqual(fieldsOf(single.body), ['article_id', 'jobs_id', 'user_id']);
+    assert.equal(await stored('job_part_usage', id), undefined);
+    // ERP keys, ids and a nested object's own reference, together.
+    const nested = await call(ctx, 'POST', '/api/Jobs', {
+      body: {
+        name: 'unresolved',
+        project: { reference_back_office: 'NEST-UNRES', name: 'Nested', _parent_id: randomUUID() },
+        job_type_code: 'NO-SUCH-TYPE',
+        job_status_code: 'Open',
+        suggested_user_id: randomUUID(),
+      },
+    });
+    assert.equal(nested.statusCode, 422, nested.body);
+    assert.deepEqual(fieldsOf(nested.body), ['job_type_code', 'project._parent_id', 'suggested_user_id']);
+    const batch = await call(ctx, 'POST', '/api/JobPartUsage/SaveMultiple', {
+      body: [{ id, quantity: 1, jobs_id: randomUUID(), article_id: randomUUID() }],
+    });
+    const [result] = batch.json<Array<{ errors: Array<{ field: string }> }>>();
+    assert.deepEqual(result!.errors.map((e) => e.field).sort(), ['article_id', 'jobs_id']);
+  });
+
+  it('an earlier record of an id whose later record is refused is not reported as done', async () => {
+    await created('JobType', { name: 'taken', code: 'TAKEN-CODE' });
+    const id = randomUUID();
+    const res = await call(ctx, 'POST', '/api/JobType/SaveMultiple', {
+      body: [
+        { id, name: 'first', code: 'FREE-CODE' },
+        { id, name: 'second', code: 'taken-code' },
+      ],
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const results = res.json<Array<Body>>();
+    assert.deepEqual(
+      results.map((r) => [r['success'], r['status']]),
+      [
+        [false, 'failed'],
+        [false, 'failed'],
+      ],
+      res.body,
+    );
+    assert.ok(!('superseded_by' in results[0]!), res.body);
+    assert.equal(await stored('job_type', id), undefined);
+  });
+});

@@ -135,8 +135,6 @@ describe('bad JSON bodies', () => {
   });
 
   it('refuses numbers out of range', async () => {
-    for (const quantity of [0.05, 0, -1])
-      await refused({ body: part({ quantity }) }, '400 validation_failed quantity/range');
     // 1e400 parses to Infinity: not a number the API accepts.
     await refused({ body: `{"id":"${randomUUID()}","quantity":1e400}` }, '400 validation_failed quantity');
     const priority = { url: '/api/JobPriority', table: 'job_priority' };

@@ -1,34 +1,66 @@
 /**
- * Work order rules: the company copied from the project; a Suggested job with a suggested user and
+ * Work order rules: the company copied from the project; the address street, city and zip
+ * mandatory when the project is a mobile installation; a Suggested job with a suggested user and
  * start gets its job_planning entry; a deleted job leaves no planning behind. (The status codes a
  * new job may start with are the `enum` of `job_status_code` in the registry.)
  */
-import type { Rule } from './rules.js';
+import { mobileAddressFields } from '../entities/jobs.js';
+import type { Row } from '../db/records.js';
+import { given } from '../schema/validate.js';
+import type { Pending, Rule } from './rules.js';
 
-/** The job's company is its project's. */
-const companyFromProject: Rule = {
-  name: 'company_from_project',
+/**
+ * The job's company is its project's; a job on a mobile installation needs the address where the
+ * equipment stands. An update that leaves out the project or the address keeps the stored ones.
+ */
+const fromProject: Rule = {
+  name: 'from_project',
   async beforeWrite(ctx, records) {
+    const partial = records.filter(
+      (p) => ctx.mode !== 'insert' && ['project_id', ...mobileAddressFields].some((f) => !(f in p.values)),
+    );
+    const stored = partial.length ? await ctx.stored(partial) : new Map<string, Row>();
+    const effective = new Map<Pending, Row>(
+      records.map((p) => [p, { ...stored.get(String(p.values['id'])), ...p.values }]),
+    );
     const projects = [
       ...new Set(
-        records
-          .map((p) => p.values['project_id'])
+        [...effective.values()]
+          .map((v) => v['project_id'])
           .filter(Boolean)
           .map(String),
       ),
     ];
     if (!projects.length) return;
-    const r = await ctx.tx.query<{ id: string; company_id: string | null; code: string | null }>(
-      `SELECT p.id, p.company_id, c.code FROM project p LEFT JOIN company c ON c.id = p.company_id
-       WHERE p.id = ANY($1::uuid[])`,
+    const r = await ctx.tx.query<{
+      id: string;
+      company_id: string | null;
+      code: string | null;
+      mobile: boolean;
+    }>(
+      `SELECT p.id, p.company_id, c.code, p.is_mobile_installation AS mobile
+       FROM project p LEFT JOIN company c ON c.id = p.company_id WHERE p.id = ANY($1::uuid[])`,
       [projects],
     );
-    const company = new Map(r.rows.map((row) => [row.id, row]));
+    const project = new Map(r.rows.map((row) => [row.id, row]));
     for (const p of records) {
-      const found = company.get(String(p.values['project_id']));
-      if (found?.company_id) {
+      const v = effective.get(p)!;
+      const found = project.get(String(v['project_id']));
+      if (!found) continue;
+      if ('project_id' in p.values && found.company_id) {
         p.values['company_id'] = found.company_id;
         p.values['company_code'] = found.code;
+      }
+      const missing = found.mobile ? mobileAddressFields.filter((f) => !given(v[f])) : [];
+      if (missing.length) {
+        ctx.fail(p, {
+          code: 'validation_failed',
+          errors: missing.map((field) => ({
+            field,
+            code: 'required',
+            message: `${field} is required: the job's project is a mobile installation`,
+          })),
+        });
       }
     }
   },
@@ -65,4 +97,4 @@ const planningRemovedWithJob: Rule = {
   },
 };
 
-export const jobRules: readonly Rule[] = [companyFromProject, planningForSuggested, planningRemovedWithJob];
+export const jobRules: readonly Rule[] = [fromProject, planningForSuggested, planningRemovedWithJob];

@@ -1,8 +1,8 @@
 /**
  * job_part_usage rules: a part under warranty costs nothing (discount = price); an article with
- * serial numbers needs one; a line signed by the company is read-only, guarded by a trigger so
- * that no path can change or delete it (in a batch, the refused line is isolated like any other
- * database refusal).
+ * serial numbers needs one; a line signed by the company is read-only for its content, guarded by
+ * a trigger so that no path can change or delete it (in a batch, the refused line is isolated like
+ * any other database refusal). The ERP still writes back what it did with the line after invoicing.
  */
 import type { Row } from '../db/records.js';
 import { BACKFILL_SETTING } from '../schema/schema-diff.js';
@@ -11,7 +11,14 @@ import type { Pending, Rule, RuleContext } from './rules.js';
 
 export const SIGNED_MESSAGE = 'This part usage line is signed by the company and can no longer be changed';
 
-/** The trigger that keeps signed lines read-only. */
+/** The fields the ERP writes back after invoicing: they stay writable on a signed line. */
+export const WRITABLE_WHEN_SIGNED = ['invoice_id', 'invoice_details_id', 'included_on_last_stock_compute'];
+
+/** What the server keeps on every write (not content). */
+const KEPT = ['modified_dateutc', 'row_version'];
+const notContent = [...KEPT, ...WRITABLE_WHEN_SIGNED].map((f) => ` - '${f}'`).join('');
+
+/** The trigger that keeps the content of signed lines read-only. */
 export const partUsageSchema: SchemaAddition = {
   functions: {
     job_part_usage_signed_guard: {
@@ -23,7 +30,7 @@ BEGIN
     IF TG_OP = 'DELETE' THEN
       RAISE EXCEPTION '${SIGNED_MESSAGE}' USING ERRCODE = 'FS409', COLUMN = 'signed_by_company';
     END IF;
-    IF (to_jsonb(NEW) - 'modified_dateutc') IS DISTINCT FROM (to_jsonb(OLD) - 'modified_dateutc') THEN
+    IF (to_jsonb(NEW)${notContent}) IS DISTINCT FROM (to_jsonb(OLD)${notContent}) THEN
       RAISE EXCEPTION '${SIGNED_MESSAGE}' USING ERRCODE = 'FS409', COLUMN = 'signed_by_company';
     END IF;
   END IF;

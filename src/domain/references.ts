@@ -16,6 +16,7 @@ import {
 } from '../contract/errors.js';
 import { fromDatabaseError } from '../db/errors.js';
 import { findById, insertRow, updateRow, type Row } from '../db/records.js';
+import { normalizeInput } from '../schema/defaults.js';
 import { q } from '../schema/schema-model.js';
 import type { Entity, Ref } from '../schema/registry.js';
 import { given, missingGroups, pickWritable, type FieldError } from '../schema/validate.js';
@@ -45,8 +46,23 @@ async function matchesOf(
   );
   const byKey = new Map<string, Match[]>();
   for (const row of r.rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
+  // A record without an ERP key is found by its automatic number instead (jobs.id2).
+  const fallback = target.erpKeyFallback;
+  const numbers = fallback ? [...new Set(keys)].filter((k) => !byKey.has(k) && NUMBER.test(k)) : [];
+  if (fallback && numbers.length) {
+    const n = await tx.query<{ id: string; key: string; org: string | null }>(
+      `SELECT t.id, k.key, ${target.salesOrgScoped ? 't.sales_organization_id' : 'NULL::uuid'} AS org
+       FROM unnest($1::text[]) k(key) JOIN ${q(target.name)} t ON t.${q(fallback)} = k.key::bigint
+       WHERE COALESCE(t.${q(erpKey)}, '') = ''`,
+      [numbers],
+    );
+    for (const row of n.rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
+  }
   return byKey;
 }
+
+/** An automatic number as text (within bigint). */
+const NUMBER = /^[1-9]\d{0,17}$/;
 
 /** Of several records with one key: the one of the given sales organization, else the global one. */
 function choose(matches: readonly Match[], org: unknown): Match[] {
@@ -78,6 +94,15 @@ export async function resolveReferences(
 ): Promise<void> {
   const at = (field: string): string => (options.path ? `${options.path}.${field}` : field);
   for (const p of pending) p.values = { ...p.input };
+  // Every reference of a record that resolves to nothing is reported at once, each by its path.
+  const unresolvedOf = new Map<Pending, FieldError[]>();
+  const refCtx: RuleContext = {
+    ...ctx,
+    fail(p, failure) {
+      if (failure.code !== 'unresolved_reference') return ctx.fail(p, failure);
+      unresolvedOf.set(p, [...(unresolvedOf.get(p) ?? []), ...failure.errors]);
+    },
+  };
   const batchIds = new Set(pending.map((p) => String(p.input['id'] ?? '').toLowerCase()).filter(Boolean));
   for (const ref of ctx.entity.refs) {
     const keyField = ref.spec.key?.field;
@@ -94,7 +119,7 @@ export async function resolveReferences(
       if (given(id)) byId.push({ p, id: String(id) });
       else if (keyField && given(key)) byKey.push({ p, key: String(key) });
       else if (embedField && node && typeof node === 'object') {
-        await resolveNodeOf(ctx, p, ref, {
+        await resolveNodeOf(refCtx, p, ref, {
           node: node as Row,
           path: at(embedField),
           depth: options.depth ?? 0,
@@ -113,9 +138,9 @@ export async function resolveReferences(
         const field = at(keyField!);
         if (matches.length === 1) p.values[ref.idField] = matches[0]!.id;
         else if (!matches.length)
-          ctx.fail(p, notFound(field, `${field}: no ${target.name} has ${target.erpKey} '${key}'`));
+          refCtx.fail(p, notFound(field, `${field}: no ${target.name} has ${target.erpKey} '${key}'`));
         else
-          ctx.fail(
+          refCtx.fail(
             p,
             notFound(
               field,
@@ -124,7 +149,21 @@ export async function resolveReferences(
           );
       }
     }
-    if (byId.length && options.checkIds) await checkIds(ctx, ref, byId, { batchIds, at });
+    if (byId.length && options.checkIds) await checkIds(refCtx, ref, byId, { batchIds, at });
+  }
+  if (unresolvedOf.size && !options.checkIds) {
+    // Given ids are left to the foreign keys when the record is alone; once it fails anyway, they
+    // are checked too, so that the answer names every missing reference.
+    for (const ref of ctx.entity.refs) {
+      const byId = [...unresolvedOf.keys()]
+        .filter((p) => !p.failed && given(p.input[ref.idField]))
+        .map((p) => ({ p, id: String(p.input[ref.idField]) }));
+      if (byId.length) await checkIds(refCtx, ref, byId, { batchIds, at });
+    }
+  }
+  for (const [p, errors] of unresolvedOf) {
+    const message = errors.map((e) => e.message).join('; ');
+    ctx.fail(p, { code: 'unresolved_reference', errors, message });
   }
 }
 
@@ -170,7 +209,10 @@ async function resolveNodeOf(ctx: RuleContext, p: Pending, ref: Ref, at: NodeAt)
     await ctx.tx.query('ROLLBACK TO SAVEPOINT fs_embed');
     const mapped = err instanceof ContractError ? err : fromDatabaseError(err);
     if (!mapped || isTransient(mapped.code)) throw err;
-    const errors = mapped.errors ?? [{ field: path, code: mapped.code, message: mapped.message }];
+    // Field names by their path in the request (`project._parent_id`).
+    const errors = mapped.errors
+      ? prefix(path, mapped.errors)
+      : [{ field: path, code: mapped.code, message: mapped.message }];
     ctx.fail(p, { code: mapped.code, errors, message: mapped.message });
   }
 }
@@ -260,4 +302,29 @@ async function insertConcurrently(tx: Executor, target: Entity, values: Row): Pr
     if (differs(winner, changes)) await updateRow(tx, target, String(winner['id']), changes);
     return winner;
   }
+}
+
+/**
+ * Every `<x>_id` of one record that names no record. A record written alone leaves its ids to the
+ * foreign keys, which report only the first one missing; once that happened, this lists them all.
+ */
+export async function missingReferences(tx: Executor, entity: Entity, sent: unknown): Promise<FieldError[]> {
+  const body = normalizeInput(entity, sent);
+  if (!body || typeof body !== 'object') return [];
+  const errors: FieldError[] = [];
+  const item: Pending = { index: 0, input: body as Row, values: {}, failed: false };
+  const ctx = {
+    tx,
+    entity,
+    mode: 'insert',
+    fail: (_p: Pending, failure: { errors: FieldError[] }) => void errors.push(...failure.errors),
+    stored: () => Promise.resolve(new Map<string, Row>()),
+  } satisfies RuleContext;
+  const batchIds = new Set([String(item.input['id'] ?? '').toLowerCase()]);
+  for (const ref of entity.refs) {
+    const id = item.input[ref.idField];
+    if (!given(id)) continue;
+    await checkIds(ctx, ref, [{ p: item, id: String(id) }], { batchIds, at: (f) => f });
+  }
+  return errors;
 }

@@ -199,6 +199,18 @@ export async function saveRecords(
     }
   }
 
+  // A record superseded by a later one of its id that was refused stored nothing either: it is
+  // reported with the refusal, not as done.
+  for (const p of pending) {
+    const winner = last.get(String(p.values['id']))!;
+    if (winner === p || !winner.failed) continue;
+    const refusal = failures.get(winner.index);
+    const result = results[p.index]!;
+    delete result.superseded_by;
+    Object.assign(result, { success: false, status: 'failed', errors: results[winner.index]!.errors });
+    if (refusal) failures.set(p.index, refusal);
+  }
+
   // 7. Consequences in other entities.
   for (const rule of rules) {
     if (!('afterWrite' in rule) || !written.length) continue;

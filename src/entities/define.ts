@@ -97,6 +97,11 @@ export interface EntitySpec {
   readonly description: string;
   /** The ERP primary key, unique per tenant (and per sales organization where the entity has one). */
   readonly erpKey?: 'code' | 'reference_back_office';
+  /**
+   * A field (an automatic number) that stands for the ERP key of a record that has none: wherever
+   * the ERP key is accepted, a record with an empty key is also found by this number.
+   */
+  readonly erpKeyFallback?: string;
   /** Fields in documented order, `id` first. */
   readonly fields: Readonly<Record<string, FieldSpec>>;
   /** Secondary indexes beyond those of the ERP key, references and sync (each within the tenant). */

@@ -23,7 +23,8 @@ export const jobPartUsage = defineEntity({
     article_name: { type: 'string', description: 'Article name', maxLength: 255 },
     article_description: { type: 'string', description: 'Article description', maxLength: 255 },
     working_date: { type: 'datetime', description: 'Date when the part has been used' },
-    quantity: { type: 'decimal', description: 'Quantity', minimum: 0.1, maximum: Number.MAX_VALUE },
+    // No range: a part returned is a negative quantity.
+    quantity: { type: 'decimal', description: 'Quantity' },
     serial_number: {
       type: 'string',
       description: 'When the article.use_serial then the serial should be saved here',

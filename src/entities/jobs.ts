@@ -2,12 +2,15 @@ import { defineEntity, idField, modifiedField } from './define.js';
 
 const addr = 'When mobile equipment, the address to use';
 const addrMandatory = 'When mobile equipment, the address to use and this field is mandatory';
+/** The address fields a job must have when its project is a mobile installation. */
+export const mobileAddressFields = ['db_address_street', 'db_address_city', 'db_address_zip'] as const;
 
 export const jobs = defineEntity({
   name: 'jobs',
   route: 'Jobs',
   description: 'A job (work order) to be done by technicians on a project',
   erpKey: 'reference_back_office',
+  erpKeyFallback: 'id2',
   fields: {
     id: idField,
     _parent_id: {

@@ -17,7 +17,9 @@ import {
 import type { Database, Executor } from '../db/database.js';
 import { parseFilter, parseOrderBy } from '../db/odata.js';
 import { findById, listRows, type Row } from '../db/records.js';
+import { fromDatabaseError } from '../db/errors.js';
 import { deleteRecord } from '../domain/delete.js';
+import { missingReferences } from '../domain/references.js';
 import type { SaveMode } from '../domain/rules.js';
 import { saveRecords, type SaveOutcome } from '../domain/save.js';
 import type { Entity, Registry } from '../schema/registry.js';
@@ -168,6 +170,8 @@ function refusal(outcome: SaveOutcome): ContractError {
 
 export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { db, validator } = deps;
+  /** Single-record writes refused for a missing reference, by their error. */
+  const singleWrites = new WeakMap<object, { entity: Entity; body: unknown }>();
   const inTenant = <T>(req: FastifyRequest, fn: (tx: Executor) => Promise<T>): Promise<T> =>
     db.withTenant(principalOf(req).tenantId, fn);
 
@@ -178,10 +182,27 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
     work: (tx: Executor) => Promise<StoredResponse>,
   ) => {
     const key = idempotencyKey(req);
-    const response = await inTenant(req, (tx) =>
-      key ? withIdempotency(tx, { req, key, ttlMs: deps.idempotencyTtlMs }, () => work(tx)) : work(tx),
-    );
-    return send(reply, response);
+    try {
+      const response = await inTenant(req, (tx) =>
+        key ? withIdempotency(tx, { req, key, ttlMs: deps.idempotencyTtlMs }, () => work(tx)) : work(tx),
+      );
+      return await send(reply, response);
+    } catch (err) {
+      throw await withEveryMissingReference(req, err);
+    }
+  };
+
+  /**
+   * A record written alone leaves its ids to the foreign keys, which name only the first one that
+   * is missing: the refused request's transaction is over, another one lists them all.
+   */
+  const withEveryMissingReference = async (req: FastifyRequest, err: unknown): Promise<unknown> => {
+    const written = singleWrites.get(err as object);
+    if (!written) return err;
+    const errors = await inTenant(req, (tx) => missingReferences(tx, written.entity, written.body));
+    if (errors.length < 2) return err;
+    const message = errors.map((e) => e.message).join('; ');
+    return new ContractError({ code: 'unresolved_reference', message, errors });
   };
 
   /** One record through the pipeline; a failure rolls the whole request back (nested records too). */
@@ -192,7 +213,15 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
   ) => {
     const { entity, mode, body } = what;
     const options = { mode, validator, returnRows: true, single: true, expectedVersion: ifMatch(req) };
-    const outcome = await saveRecords(tx, entity, [body], options);
+    let outcome: SaveOutcome;
+    try {
+      outcome = await saveRecords(tx, entity, [body], options);
+    } catch (err) {
+      const mapped = err instanceof ContractError ? err : fromDatabaseError(err);
+      if (mapped?.code === 'unresolved_reference' && err && typeof err === 'object')
+        singleWrites.set(err, { entity, body });
+      throw err;
+    }
     const result = outcome.results[0]!;
     if (!result.success) throw refusal(outcome);
     return { row: outcome.rows.get(0)!, status: result.status };

@@ -37,6 +37,8 @@ export interface Entity {
   readonly refs: readonly Ref[];
   readonly deleteMode: DeleteMode;
   readonly erpKey: string | undefined;
+  /** The automatic number that finds a record without an ERP key where the key is accepted. */
+  readonly erpKeyFallback: string | undefined;
   /** Reference data partitioned by sales organization (null = global). */
   readonly salesOrgScoped: boolean;
   field(name: string): FieldSpec | undefined;
@@ -84,6 +86,7 @@ export function buildRegistry(list: readonly EntitySpec[]): Registry {
       refs,
       deleteMode: deleteModeOf(spec),
       erpKey: spec.erpKey,
+      erpKeyFallback: spec.erpKeyFallback,
       salesOrgScoped: 'sales_organization_id' in spec.fields,
       // Own fields only: a name from a request (`constructor`, `__proto__`) is never a field.
       field: (name) => (Object.hasOwn(spec.fields, name) ? spec.fields[name] : undefined),
@@ -126,6 +129,13 @@ function checkNames(entity: Entity): void {
   }
   if (entity.erpKey && !(entity.erpKey in entity.spec.fields)) {
     throw new Error(`${entity.name}: ERP key ${entity.erpKey} is not a field`);
+  }
+  const fallback = entity.erpKeyFallback ? entity.field(entity.erpKeyFallback) : undefined;
+  if (
+    entity.erpKeyFallback &&
+    (!entity.erpKey || !fallback || isList(fallback) || fallback.system !== 'autoNumber')
+  ) {
+    throw new Error(`${entity.name}: ERP key fallback ${entity.erpKeyFallback} is not an automatic number`);
   }
 }
 

@@ -388,6 +388,10 @@ function entityTable(entity: Entity): TableModel {
     // default collation): `ABC` and `abc` are one key.
     indexes[erpKeyIndexName(t)] = { unique: true, on: `(tenant_id, ${scope}lower(${q(entity.erpKey)}))` };
   }
+  if (entity.erpKeyFallback) {
+    const f = entity.erpKeyFallback;
+    indexes[`${t}_${f}_idx`] = { on: `(tenant_id, ${q(f)})` };
+  }
   for (const index of entity.spec.indexes ?? []) {
     for (const f of index.fields) {
       if (!(f in columns)) throw new Error(`${t}: index on ${f}, which is not a column`);
