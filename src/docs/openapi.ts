@@ -146,8 +146,12 @@ function saveResultSchema(current: JsonSchema): JsonSchema {
 
 function componentSchemas(registry: Registry): Record<string, unknown> {
   const schemas: Record<string, unknown> = {};
+  const embedded = new Set(
+    registry.entities.flatMap((e) => e.refs.filter((r) => r.spec.embed).map((r) => r.target)),
+  );
   for (const entity of registry.entities) {
     for (const mode of ['create', 'update', 'embed', 'read'] as const) {
+      if (mode === 'embed' && !embedded.has(entity)) continue;
       const converted = toOpenApi(entitySchema(entity, mode));
       const schema = (INPUT_MODES.includes(mode) ? caselessEnums(converted) : converted) as JsonSchema;
       const groups = optionallyRequired(entity);
