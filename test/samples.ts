@@ -67,6 +67,45 @@ export async function requiredRefs(
   return refs;
 }
 
+/** Creates a record of `target` with the given id (and what it must reference). */
+async function createWithId(ctx: TestContext, target: Entity, id: string, as: Tenant): Promise<void> {
+  const body = { ...sampleRecord(target, await requiredRefs(ctx, target, as)), id };
+  const res = await call(ctx, 'POST', `/api/${target.route}`, { as, body });
+  if (res.statusCode !== 201) throw new Error(`creating ${target.name} ${id}: ${res.statusCode} ${res.body}`);
+}
+
+/** A parent job, given its project and job type the ERP way (nested object and code). */
+async function createParentJob(ctx: TestContext, id: string, as: Tenant): Promise<void> {
+  const type = await call(ctx, 'POST', '/api/JobType', { as, body: { name: 'Parent type', code: 'PARENT' } });
+  if (type.statusCode !== 201) throw new Error(`creating the parent job type: ${type.body}`);
+  const res = await call(ctx, 'POST', '/api/Jobs', {
+    as,
+    body: {
+      id,
+      name: 'Parent job',
+      project: { reference_back_office: 'PARENT-PRJ', name: 'Parent project' },
+      job_type_code: 'PARENT',
+      job_status_code: 'Open',
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`creating the parent job: ${res.body}`);
+}
+
+/** Creates every registry record a sample references by id, with exactly that id. */
+export async function createReferenced(
+  ctx: TestContext,
+  entity: Entity,
+  sample: Record<string, unknown>,
+  as: Tenant,
+): Promise<void> {
+  for (const ref of entity.refs) {
+    const id = sample[ref.idField];
+    if (typeof id !== 'string' || id === '') continue;
+    if (entity.name === 'jobs' && ref.idField === '_parent_id') await createParentJob(ctx, id, as);
+    else await createWithId(ctx, ref.target, id, as);
+  }
+}
+
 export async function createSample(ctx: TestContext, entity: Entity, as: Tenant): Promise<string> {
   const body = sampleRecord(entity, await requiredRefs(ctx, entity, as));
   const res = await call(ctx, 'POST', `/api/${entity.route}`, { as, body });

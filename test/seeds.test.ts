@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { registry, type Entity } from '../src/schema/registry.js';
 import { fromXml, parseXml } from '../src/schema/xml.js';
 import { call, createTenant, setup, type Tenant, type TestContext } from './helpers.js';
-import { mismatches, requiredRefs, sampleRecord } from './samples.js';
+import { createReferenced, mismatches, requiredRefs, sampleRecord } from './samples.js';
 
 let ctx: TestContext;
 before(async () => {
@@ -32,39 +32,6 @@ const jobs = registry.entity('jobs');
 
 let tenants = 0;
 const newTenant = (): Promise<Tenant> => createTenant(ctx.db, `seed-${++tenants}.test`);
-
-async function createWithId(target: Entity, id: string, as: Tenant, extra: Body = {}): Promise<void> {
-  const body = { ...sampleRecord(target, await requiredRefs(ctx, target, as)), ...extra, id };
-  const res = await call(ctx, 'POST', `/api/${target.route}`, { as, body });
-  assert.equal(res.statusCode, 201, `creating ${target.name} ${id}: ${res.body}`);
-}
-
-/** A parent job, given its project and job type the ERP way (nested object and code). */
-async function createParentJob(id: string, as: Tenant): Promise<void> {
-  const type = await call(ctx, 'POST', '/api/JobType', { as, body: { name: 'Parent type', code: 'PARENT' } });
-  assert.equal(type.statusCode, 201, type.body);
-  const res = await call(ctx, 'POST', '/api/Jobs', {
-    as,
-    body: {
-      id,
-      name: 'Parent job',
-      project: { reference_back_office: 'PARENT-PRJ', name: 'Parent project' },
-      job_type_code: 'PARENT',
-      job_status_code: 'Open',
-    },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-}
-
-/** Creates every registry record the sample references by id, with exactly that id. */
-async function createReferenced(entity: Entity, sample: Body, as: Tenant): Promise<void> {
-  for (const ref of entity.refs) {
-    const id = sample[ref.idField];
-    if (typeof id !== 'string' || id === '') continue;
-    if (entity === jobs && ref.idField === '_parent_id') await createParentJob(id, as);
-    else await createWithId(ref.target, id, as);
-  }
-}
 
 /** What the record must read back as: the writable fields sent, with the server's rules applied. */
 async function expectedOf(entity: Entity, sample: Body, as: Tenant): Promise<Body> {
@@ -223,7 +190,7 @@ describe('seed request samples', () => {
       }
       assert.equal((await call(ctx, 'GET', `${path}(${id})`, { as })).statusCode, 404, 'nothing stored');
 
-      await createReferenced(c.entity, sample, as);
+      await createReferenced(ctx, c.entity, sample, as);
       const accepted = await send(c, as);
       if (c.batch) {
         assert.equal(accepted.statusCode, 200, accepted.body);

@@ -2,9 +2,15 @@
  * JSON Schemas derived from the registry: `create` (POST), `update` (PUT), `embed` (a nested
  * embedded entity: every field optional) and `read` (responses). Ajv validates JSON and XML input
  * with the same schemas; OpenAPI reuses them.
+ *
+ * A read schema requires the members every answer holds (the id, the NOT NULL columns and the
+ * fields the database always sets) and no member is null in it: a member without a value is left
+ * out. The input schemas also name the members the server keeps (`readOnly`, any value accepted and
+ * ignored), so that a record read from the API can be sent back as it is.
  */
-import type { EnumSpec, FieldSpec, ScalarField, ScalarType } from '../entities/define.js';
-import { isList, type Entity, type Registry } from './registry.js';
+import type { EnumSpec, FieldSpec, ScalarField, ScalarType, SystemRole } from '../entities/define.js';
+import { isList, VERSION_FIELD, type Entity, type Registry } from './registry.js';
+import { schemaModel } from './schema-model.js';
 
 export type SchemaMode = 'create' | 'update' | 'embed' | 'read';
 export type JsonSchema = Record<string, unknown>;
@@ -28,10 +34,63 @@ function nullable(type: string, required: boolean): string | string[] {
   return required ? type : [type, 'null'];
 }
 
-/** The `enum` keyword of a closed list, where it binds in this mode (null stays allowed). */
+/**
+ * The `enum` keyword of a closed list, where it binds in this mode (null stays allowed on input; a
+ * read value is always one of the list, when the list binds on every write).
+ */
 export function enumSchema(spec: EnumSpec | undefined, mode: SchemaMode | 'any'): JsonSchema {
+  if (mode === 'read') return spec && !spec.onCreateOnly ? { enum: [...spec.values] } : {};
   if (!spec || (spec.onCreateOnly && mode !== 'create')) return {};
   return { enum: [...spec.values, null] };
+}
+
+/** System fields the database sets on every insert (and keeps or renews on update): never empty. */
+const ALWAYS_SET: ReadonlySet<SystemRole> = new Set([
+  'modified',
+  'version',
+  'created',
+  'updated',
+  'autoNumber',
+]);
+
+const sentCache = new WeakMap<Entity, ReadonlySet<string>>();
+
+/**
+ * The members every stored record of `entity` has a value for: its id, the columns the schema
+ * model makes NOT NULL, and the system fields its write trigger always sets.
+ */
+export function alwaysSent(entity: Entity): ReadonlySet<string> {
+  let names = sentCache.get(entity);
+  if (names) return names;
+  // The table of one entity depends on that entity only.
+  const one: Registry = { entities: [entity], entity: () => entity, byRoute: () => undefined };
+  const columns = schemaModel(one).tables[entity.name]?.columns ?? {};
+  names = new Set(
+    entity.output.filter((name) => {
+      const field = entity.spec.fields[name]!;
+      if (name === 'id' || columns[name]?.notNull) return true;
+      return !isList(field) && field.system !== undefined && ALWAYS_SET.has(field.system);
+    }),
+  );
+  sentCache.set(entity, names);
+  return names;
+}
+
+/** Kept by the server (system fields but a creation time, computed fields): ignored on input. */
+export const isServerKept = (field: FieldSpec): boolean =>
+  !isList(field) && ((field.system !== undefined && field.system !== 'created') || Boolean(field.computed));
+
+/** A server-kept member in an input schema: documented, any value accepted, and ignored. */
+function keptOnInput(name: string, field: ScalarField): JsonSchema {
+  const use =
+    name === VERSION_FIELD
+      ? 'Sent back, it is the version the change is based on: a newer stored version refuses the change (conflict)'
+      : 'Kept by the server: a value sent is ignored';
+  return {
+    'x-label': typeLabel[field.type],
+    description: field.description ? `${field.description}. ${use}` : use,
+    readOnly: true,
+  };
 }
 
 /** How a field is used by the schema being written. */
@@ -44,7 +103,9 @@ interface FieldUse {
 }
 
 export function scalarSchema(field: ScalarField, use: FieldUse): JsonSchema {
-  const { required, forInput, mode } = use;
+  const { forInput, mode } = use;
+  // A read value is never null: a member without a value is left out.
+  const required = use.required || mode === 'read';
   const s: JsonSchema = { 'x-label': typeLabel[field.type] };
   if (field.description) s['description'] = field.description;
   Object.assign(s, enumSchema(field.enum, mode));
@@ -80,16 +141,18 @@ export function scalarSchema(field: ScalarField, use: FieldUse): JsonSchema {
       });
       break;
   }
-  if ((field.system && field.system !== 'created') || field.computed) s['readOnly'] = true;
+  if (isServerKept(field)) s['readOnly'] = true;
   return s;
 }
 
 function fieldSchema(field: FieldSpec, use: FieldUse): JsonSchema {
-  const { required, forInput } = use;
+  const { forInput, mode } = use;
   if (!isList(field)) return scalarSchema(field, use);
+  const required = use.required || mode === 'read';
   const properties: Record<string, JsonSchema> = {};
   const requiredItems: string[] = [];
   for (const [name, item] of Object.entries(field.fields)) {
+    // Items are kept as sent: a member of an item may be null in a read record too.
     properties[name] = scalarSchema(item, { required: Boolean(item.required), forInput, mode: 'any' });
     if (item.required) requiredItems.push(name);
   }
@@ -113,6 +176,15 @@ export function entitySchema(entity: Entity, mode: SchemaMode): JsonSchema {
     const notNull = mode !== 'read' && mode !== 'embed' && !isList(field) && Boolean(field.required);
     properties[name] = fieldSchema(field, { required: notNull, forInput, mode });
     if (notNull && mode === 'create') required.push(name);
+  }
+  if (forInput) {
+    for (const name of entity.output) {
+      const field = entity.spec.fields[name]!;
+      if (!isList(field) && isServerKept(field)) properties[name] = keptOnInput(name, field);
+    }
+  } else {
+    const sent = alwaysSent(entity);
+    required.push(...entity.output.filter((name) => sent.has(name)));
   }
   // An ERP key with a closed list binds where it is what gives the reference (a given id wins).
   const conditions: JsonSchema[] = [];
@@ -145,7 +217,9 @@ export function entitySchema(entity: Entity, mode: SchemaMode): JsonSchema {
   return {
     $id: schemaId(entity.name, mode),
     title: entity.name,
-    description: entity.spec.description,
+    description: forInput
+      ? entity.spec.description
+      : `${entity.spec.description}. A member without a value is left out (never null, nor i:nil in XML)`,
     type: mode === 'embed' ? ['object', 'null'] : 'object',
     'x-label': entity.name,
     properties,
