@@ -112,10 +112,10 @@ function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }
 
-// 000: POST api/JobPartUsage/SaveMultiple, the sample and a record the server refuses (quantity 0).
+// 000: POST api/JobPartUsage/SaveMultiple, the sample and a record the server refuses (a remark over its length).
 const batchBody: JsonBody<'/api/JobPartUsage/SaveMultiple', 'post'> = [
   ${SEEDS.batch},
-  { id: '${randomUUID()}', jobs_id: '${(JSON.parse(SEEDS.batch) as Body)['jobs_id'] as string}', quantity: 0 },
+  { id: '${randomUUID()}', jobs_id: '${(JSON.parse(SEEDS.batch) as Body)['jobs_id'] as string}', remark: 'x'.repeat(300) },
 ];
 const batches = client(auth.batch);
 const many = await batches.POST('/api/JobPartUsage/SaveMultiple', { body: batchBody });
@@ -123,7 +123,7 @@ check(many.data, 'SaveMultiple answered ' + many.response.status);
 const [saved, refused] = many.data;
 check(saved?.success === true && saved.status === 'created', 'the sample is saved: ' + JSON.stringify(saved));
 check(refused?.success === false && refused.status === 'failed', 'the bad record fails: ' + JSON.stringify(refused));
-check(refused.errors?.some((e) => e.field === 'quantity'), 'the failure names quantity');
+check(refused.errors?.some((e) => e.field === 'remark'), 'the failure names remark');
 check(saved.id, 'the saved record has an id');
 const part0 = await batches.GET('/api/JobPartUsage({id})', { params: { path: { id: saved.id } } });
 check(part0.data, 'GET job_part_usage answered ' + part0.response.status);
