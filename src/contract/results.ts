@@ -43,9 +43,8 @@ export const RESULT_MEMBERS: Record<keyof RecordResult, ResultMember> = {
   },
   id: {
     type: 'globally unique identifier',
-    schema: { type: ['string', 'null'], format: 'uuid' },
-    description: 'Id of the record (given or generated); null when none could be read',
-    required: true,
+    schema: { type: 'string', format: 'uuid' },
+    description: 'Id of the record (given or generated); left out when none could be read',
   },
   success: {
     type: 'boolean',
@@ -78,7 +77,9 @@ export const RESULT_MEMBERS: Record<keyof RecordResult, ResultMember> = {
 
 /** A result as a JSON value (members without a value left out). */
 export function resultJson(r: RecordResult): Record<string, unknown> {
-  const out: Record<string, unknown> = { index: r.index, id: r.id, success: r.success, status: r.status };
+  const out: Record<string, unknown> = { index: r.index, success: r.success, status: r.status };
+  // No id could be read from the record: the member is left out (a .NET Guid cannot be null).
+  if (r.id !== null) out['id'] = r.id;
   if (r.errors?.length) out['errors'] = r.errors;
   if (r.superseded_by !== undefined) out['superseded_by'] = r.superseded_by;
   if (r.current !== undefined) out['current'] = r.current;
