@@ -10,6 +10,7 @@ import { migrate } from './db/migrate.js';
 import { createAuthenticator } from './http/auth.js';
 import { bodyTooLarge, registerParsers, responseFormat, sendText } from './http/content.js';
 import { ContractError, type ErrorCode } from './contract/errors.js';
+import { errorJson, errorXml } from './contract/results.js';
 import { fromDatabaseError } from './db/errors.js';
 import { errorBody, errorHeaders, statusOf } from './http/errors.js';
 import { registerEntityRoutes } from './http/routes.js';
@@ -19,7 +20,6 @@ import { registerHelpRoutes } from './http/help-routes.js';
 import { registerOperations } from './http/operations.js';
 import { registry } from './schema/registry.js';
 import { createValidator } from './schema/validate.js';
-import { toXml } from './schema/xml.js';
 
 export interface AppOptions {
   config?: Partial<Config>;
@@ -194,10 +194,5 @@ function sendError(
   const body = errorBody(err);
   for (const [name, value] of Object.entries(errorHeaders(err))) reply.header(name, value);
   const format = responseFormat(req);
-  return sendText(
-    reply,
-    body.status,
-    format,
-    format === 'xml' ? toXml('error', body, { root: true, itemName: 'error' }) : JSON.stringify(body),
-  );
+  return sendText(reply, body.status, format, format === 'xml' ? errorXml(body) : errorJson(body));
 }

@@ -174,7 +174,7 @@ it('allOrNone: one bad record rejects the batch; all valid is saved', async () =
   assert.deepEqual(statuses(ok.json<Result[]>()), { created: 5 });
 });
 
-it('more records than the limit is 413; a body that is not an array is 400', async () => {
+it('more records than the limit is 413; a body that is neither an array nor a record is 400', async () => {
   const app = await buildApp({ db: ctx.db, logger: false, config: { maxBatch: 5 } });
   try {
     await app.ready();
@@ -189,8 +189,10 @@ it('more records than the limit is 413; a body that is not an array is 400', asy
   } finally {
     await app.close();
   }
-  const notArray = await call(ctx, 'POST', PATH, { body: { id: randomUUID(), quantity: 1 } });
-  assert.equal(notArray.statusCode, 400, notArray.body);
+  for (const body of ['"a string"', '12', 'null']) {
+    const notArray = await call(ctx, 'POST', PATH, { body });
+    assert.equal(notArray.statusCode, 400, notArray.body);
+  }
 });
 
 it('XML in and out: ArrayOfSaveResult with SaveResult children', async () => {

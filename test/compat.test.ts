@@ -229,7 +229,7 @@ describe('migration 0005 on a database that holds data', () => {
       for (const m of loadMigrations().filter((m) => m.version < 5))
         copyFileSync(join(MIGRATIONS_DIR, `${m.id}.sql`), join(dir, `${m.id}.sql`));
       copyFileSync(join(MIGRATIONS_DIR, 'snapshot.json'), join(dir, 'snapshot.json'));
-      await assert.rejects(migrate(test.db, { dir }), /schema version 4, this build needs 5/);
+      await assert.rejects(migrate(test.db, { dir }), /schema version 4, this build needs \d+/);
       const tenant = (
         await test.db.query<{ id: string }>("INSERT INTO tenant (domain) VALUES ('flags.test') RETURNING id")
       ).rows[0]!.id;

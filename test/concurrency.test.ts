@@ -296,3 +296,46 @@ describe('Idempotency-Key', () => {
     assert.equal(await named(body.name), 1);
   });
 });
+
+describe('overlapping batches', () => {
+  it('batches writing the same records in different orders at once never deadlock', async () => {
+    const ids = Array.from({ length: 400 }, () => randomUUID());
+    const shuffled = (round: number): string[] =>
+      [...ids].sort(
+        (a, b) =>
+          ((a.charCodeAt(round % 30) ^ round) % 7) - ((b.charCodeAt(round % 30) ^ round) % 7) ||
+          (a < b ? -1 : 1),
+      );
+    for (let round = 0; round < 4; round++) {
+      const orders = [ids, [...ids].reverse(), shuffled(round), shuffled(round + 11)];
+      const answers = await Promise.all(
+        orders.map((order, n) =>
+          call(ctx, 'POST', `${path}/SaveMultiple`, {
+            body: order.map((id) => ({ id, name: `round ${round} writer ${n}` })),
+          }),
+        ),
+      );
+      for (const res of answers) {
+        assert.equal(res.statusCode, 200, res.body.slice(0, 300));
+        assert.ok(
+          res.json<Array<{ success: boolean }>>().every((r) => r.success),
+          res.body.slice(0, 300),
+        );
+      }
+    }
+    // Each record holds the values of one of the last round's writers, whole.
+    const names = new Set(
+      (
+        await ctx.db.withTenant(
+          (await ctx.db.query<{ id: string }>('SELECT id FROM tenant WHERE domain = $1', [ctx.a.domain]))
+            .rows[0]!.id,
+          (tx) => tx.query<{ name: string }>('SELECT name FROM job_type WHERE id = ANY($1::uuid[])', [ids]),
+        )
+      ).rows.map((r) => r.name),
+    );
+    assert.ok(
+      [...names].every((n) => n.startsWith('round 3 ')),
+      [...names].join(', '),
+    );
+  });
+});

@@ -58,7 +58,8 @@ function badCases(entity: Entity): BadCase[] {
       rule: 'pattern',
       field: pattern[0],
       code: 'pattern',
-      apply: (b) => void (b[pattern[0]] = 1e25),
+      // A negative number: the decimal patterns are of unsigned values (1e25 is one, written plain).
+      apply: (b) => void (b[pattern[0]] = -5),
     });
   const ranged =
     scalars.find(([, f]) => f.minimum !== undefined && f.type === 'decimal') ??

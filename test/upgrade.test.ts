@@ -187,7 +187,10 @@ describe('an upgrade to a newer build', () => {
     assert.deepEqual(files.slice(-2), [`${loadMigrations().at(-1)!.id}.sql`, `${GENERATED}.sql`]);
     const sql = readFileSync(join(newer, `migrations/${GENERATED}.sql`), 'utf8');
     assert.match(sql, /ALTER COLUMN "description" TYPE varchar\(300\)/);
-    assert.match(sql, /UPDATE "job_type" SET "grade" = 'standard' WHERE "grade" IS NULL;/);
+    assert.match(
+      sql,
+      /UPDATE "job_type" SET "grade" = COALESCE\("grade", 'standard'\) WHERE "grade" IS NULL;/,
+    );
     assert.match(sql, /CREATE INDEX "job_type_name_idx" ON "job_type" \(tenant_id, "name"\);/);
     assert.match(sql, /CREATE OR REPLACE FUNCTION "job_part_usage_signed_guard"\(\)/);
     const again = runIn(newer, ['scripts/generate.ts']);

@@ -6,6 +6,7 @@
 import type { Entity } from '../schema/registry.js';
 import { recordXml, type ApiRecord } from '../schema/serialize.js';
 import type { FieldError } from '../schema/validate.js';
+import { stringifyExact } from '../schema/decimal.js';
 import { toXml, XSI } from '../schema/xml.js';
 
 export const RESULT_STATUSES = ['created', 'updated', 'unchanged', 'failed', 'conflict'] as const;
@@ -42,9 +43,8 @@ export const RESULT_MEMBERS: Record<keyof RecordResult, ResultMember> = {
   },
   id: {
     type: 'globally unique identifier',
-    schema: { type: ['string', 'null'], format: 'uuid' },
-    description: 'Id of the record (given or generated); null when none could be read',
-    required: true,
+    schema: { type: 'string', format: 'uuid' },
+    description: 'Id of the record (given or generated); left out when none could be read',
   },
   success: {
     type: 'boolean',
@@ -77,7 +77,9 @@ export const RESULT_MEMBERS: Record<keyof RecordResult, ResultMember> = {
 
 /** A result as a JSON value (members without a value left out). */
 export function resultJson(r: RecordResult): Record<string, unknown> {
-  const out: Record<string, unknown> = { index: r.index, id: r.id, success: r.success, status: r.status };
+  const out: Record<string, unknown> = { index: r.index, success: r.success, status: r.status };
+  // No id could be read from the record: the member is left out (a .NET Guid cannot be null).
+  if (r.id !== null) out['id'] = r.id;
   if (r.errors?.length) out['errors'] = r.errors;
   if (r.superseded_by !== undefined) out['superseded_by'] = r.superseded_by;
   if (r.current !== undefined) out['current'] = r.current;
@@ -88,20 +90,44 @@ export function resultJson(r: RecordResult): Record<string, unknown> {
 export const asRefused = (results: readonly RecordResult[]): RecordResult[] =>
   results.map((r) => (r.success ? { ...r, success: false, status: 'failed' } : r));
 
-export const resultsJson = (results: readonly RecordResult[]): string =>
-  JSON.stringify(results.map(resultJson));
+export const resultsJson = (results: readonly RecordResult[]): string => {
+  const values = results.map(resultJson);
+  // Only a conflict's stored copy holds decimals, which may be exact beyond a double.
+  return results.some((r) => r.current) ? stringifyExact(values) : JSON.stringify(values);
+};
+
+/**
+ * The element name of the items of each list the API writes in XML, wherever the list appears
+ * (in a result, in an error body, in the results of a refused batch).
+ */
+export const XML_ITEMS: Readonly<Record<string, string>> = {
+  errors: 'FieldError',
+  results: 'SaveResult',
+  changes: 'change',
+};
+
+/** One `<SaveResult>`: every member in DataContract (alphabetical) order, errors always present. */
+function resultXml(entity: Entity, r: RecordResult): string {
+  const members: Record<string, string> = {};
+  for (const [name, value] of Object.entries(resultJson(r))) {
+    members[name] =
+      name === 'current' && value
+        ? `<current>${recordXml(entity, value as ApiRecord, false)}</current>`
+        : toXml(name, value, { items: XML_ITEMS });
+  }
+  members['errors'] ??= '<errors/>';
+  const names = Object.keys(members).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return `<SaveResult>${names.map((n) => members[n]).join('')}</SaveResult>`;
+}
 
 /** `<ArrayOfSaveResult>` with one `<SaveResult>` a record (DataContract: members in alphabetical order). */
 export function resultsXml(entity: Entity, results: readonly RecordResult[]): string {
-  const items = results.map((r) => {
-    const { errors, current, ...plain } = resultJson(r);
-    const inner = toXml('SaveResult', plain).replace(/<\/SaveResult>$/, '');
-    const errorXml = ((errors as FieldError[] | undefined) ?? []).map((e) => toXml('error', e)).join('');
-    const currentXml =
-      current === undefined
-        ? ''
-        : `<current>${current ? recordXml(entity, current as ApiRecord, false) : ''}</current>`;
-    return `${inner}${currentXml}<errors>${errorXml}</errors></SaveResult>`;
-  });
-  return `<ArrayOfSaveResult xmlns:i="${XSI}">${items.join('')}</ArrayOfSaveResult>`;
+  return `<ArrayOfSaveResult xmlns:i="${XSI}">${results.map((r) => resultXml(entity, r)).join('')}</ArrayOfSaveResult>`;
 }
+
+/** An error body as XML: `<error>` with its members in alphabetical order, lists named by XML_ITEMS. */
+export const errorXml = (body: Record<string, unknown>): string =>
+  toXml('error', body, { root: true, items: XML_ITEMS });
+
+/** An error body as JSON (a conflict's stored copy keeps its exact decimals). */
+export const errorJson = (body: Record<string, unknown>): string => stringifyExact(body);

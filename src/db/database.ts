@@ -96,6 +96,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** Longest time a server connection may stay idle inside a transaction before PostgreSQL ends it. */
+export const IDLE_IN_TRANSACTION_MS = 60_000;
+
 /** The name of the listening connections, as pg_stat_activity shows them. */
 export const LISTENER_APPLICATION_NAME = 'fieldservice_listen';
 
@@ -177,6 +180,9 @@ function openPostgres(url: string, max: number): Database {
     connectionString: url,
     max,
     connectionTimeoutMillis: 5000,
+    // A transaction of the server is never idle for long (it waits on its own statements only): one
+    // left open by a fault is ended, so that its locks and pending sync entries hold nothing back.
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
     types: {
       getTypeParser: (oid: number, format?: string) =>
         oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),

@@ -181,10 +181,15 @@ export async function saveRecords(
   survivors.splice(0, survivors.length, ...survivors.filter((p) => !p.failed));
   await pause();
 
-  // 6. Write, one statement per column set.
+  // 6. Write, one statement per column set, the rows in the order of their ids: batches that
+  // overlap take their row locks in one order and never deadlock one another.
   const written: WrittenRecord[] = [];
   const groups = new Map<string, Pending[]>();
-  for (const p of survivors) {
+  const byId = (a: Pending, b: Pending): number => {
+    const [x, y] = [String(a.values['id']), String(b.values['id'])];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  for (const p of [...survivors].sort(byId)) {
     const key = Object.keys(p.values).sort().join(',');
     const group = groups.get(key);
     if (group) group.push(p);
@@ -311,7 +316,7 @@ async function checkVersions(
   if (!expected.size) return;
   const ids = [...expected.keys()].map((p) => String(p.values['id']));
   const r = await ctx.tx.query(
-    `SELECT ${selectList(ctx.entity)} FROM ${q(ctx.entity.name)} t WHERE id = ANY($1::uuid[]) FOR UPDATE OF t`,
+    `SELECT ${selectList(ctx.entity)} FROM ${q(ctx.entity.name)} t WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE OF t`,
     [ids],
   );
   const stored = new Map(r.rows.map((row) => [String(row['id']), row]));

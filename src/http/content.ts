@@ -4,11 +4,13 @@
  * yielding to the event loop between slices), within the route's body limit, and converted per
  * entity by the route.
  */
-import { StringDecoder } from 'node:string_decoder';
+import type { TextDecoder } from 'node:util';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { xmlReader, XmlRefused, type ParsedXml, type XmlNode } from '../schema/xml.js';
 import { turns } from '../schema/turns.js';
 import { ContractError, MAX_BODY_NESTING, type ErrorCode } from '../contract/errors.js';
+import { markLongNumbers, reviveLongNumbers } from '../schema/decimal.js';
+import { declaredCharset, decodeJson, decoderFor, xmlEncoding } from './charset.js';
 
 export type Format = 'json' | 'xml';
 
@@ -51,7 +53,20 @@ const XML_CODES: Record<XmlRefused['reason'], ErrorCode> = {
 export function registerParsers(app: FastifyInstance, limits: ParserLimits): void {
   const maxElements = Math.max(XML_ELEMENTS_FLOOR, XML_ELEMENTS_PER_RECORD * limits.maxBatch);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  const parseJson = (req: FastifyRequest, text: string): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      void defaultJson(req, text, (err, value) => (err ? reject(err) : resolve(value)));
+    });
+  // Decoded by its charset; number literals a double would change are kept exact (ExactNumber).
+  app.addContentTypeParser(JSON_TYPES, { parseAs: 'buffer' }, async (req: FastifyRequest, body: Buffer) => {
+    const text = decodeJson(req, body);
+    const marked = markLongNumbers(text);
+    if (!marked) return parseJson(req, text);
+    // On a refusal, the error of the text as sent (positions included).
+    const value = await parseJson(req, marked.text).catch(() => parseJson(req, text));
+    return reviveLongNumbers(value, marked);
+  });
   // No parseAs: the parser gets the request stream and reads it itself.
   app.addContentTypeParser(XML_TYPES, async (req: FastifyRequest, payload: NodeJS.ReadableStream) => {
     try {
@@ -78,7 +93,20 @@ function readXml(
   const declared = Number(req.headers['content-length']);
   if (declared > limit) return Promise.reject(bodyTooLarge(limit));
   const reader = xmlReader({ maxNesting: MAX_BODY_NESTING, maxElements });
-  const decoder = new StringDecoder('utf8');
+  const charset = declaredCharset(req);
+  // Chosen from the first bytes (byte order mark, Content-Type, declaration); until then, kept.
+  let decoder: TextDecoder | undefined;
+  let head = Buffer.alloc(0);
+  const decode = (bytes: Buffer | undefined): string => {
+    if (!decoder) {
+      head = bytes ? Buffer.concat([head, bytes]) : head;
+      const label = xmlEncoding(head, charset, bytes === undefined);
+      if (label === undefined) return '';
+      decoder = decoderFor(label, label === charset ? 'of the Content-Type' : 'of the XML body');
+      bytes = head;
+    }
+    return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
+  };
   const pause = turns();
 
   const feed = async (text: string): Promise<void> => {
@@ -109,7 +137,7 @@ function readXml(
       if (received > limit) return settle(bodyTooLarge(limit));
       payload.pause();
       parsed = parsed
-        .then(() => feed(decoder.write(bytes)))
+        .then(() => feed(decode(bytes)))
         .then(() => {
           if (!settled) payload.resume();
         });
@@ -123,7 +151,8 @@ function readXml(
             message: `The body has ${received} bytes where Content-Length says ${declared}`,
           });
         }
-        await feed(decoder.end());
+        await feed(decode(undefined));
+        if (decoder) await feed(decoder.decode());
         settle(undefined, reader.end());
       });
       parsed.catch(settle);

@@ -26,7 +26,7 @@ import type { Entity, Registry } from '../schema/registry.js';
 import { toRecord } from '../schema/serialize.js';
 import type { Validator } from '../schema/validate.js';
 import { turns } from '../schema/turns.js';
-import { fromXml, xmlItems, type XmlNode } from '../schema/xml.js';
+import { foreignItem, fromXml, xmlItems, type XmlNode } from '../schema/xml.js';
 import { queryOf, XmlBody } from './content.js';
 import { principalOf } from './auth.js';
 import { idempotencyKey, withIdempotency, type StoredResponse } from './idempotency.js';
@@ -124,10 +124,34 @@ async function batchOf(entity: Entity, req: FastifyRequest, max: number): Promis
   return records;
 }
 
-/** The items of a batch body: the JSON array, or the `<X>` elements of `<ArrayOfX>`. */
+/**
+ * The items of a batch body: the JSON array, or the `<X>` elements of `<ArrayOfX>` (as
+ * DataContractSerializer writes a list). One record where a list is expected (a JSON object, a
+ * root `<X>`) is a batch of one; any other element is refused, named.
+ */
 function batchOrXml(entity: Entity, req: FastifyRequest): unknown[] {
   const body = req.body;
-  if (body instanceof XmlBody) return xmlItems(entity, body.node);
+  if (body instanceof XmlBody) {
+    if (body.root === entity.name) return [body.node];
+    const list = `ArrayOf${entity.name}`;
+    if (body.root !== list) {
+      throw new ContractError({
+        code: 'validation_failed',
+        message: `The XML root element must be <${list}> (or one <${entity.name}>), not <${body.root}>`,
+        errors: [{ field: '(body)', code: 'type', message: `expected <${list}>, got <${body.root}>` }],
+      });
+    }
+    const other = foreignItem(entity, body.node);
+    if (other !== undefined) {
+      throw new ContractError({
+        code: 'validation_failed',
+        message: `<${list}> may hold only <${entity.name}> elements, not <${other}>`,
+        errors: [{ field: '(body)', code: 'type', message: `expected <${entity.name}>, got <${other}>` }],
+      });
+    }
+    return xmlItems(entity, body.node);
+  }
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) return [body];
   if (!Array.isArray(body)) {
     throw new ContractError({
       code: 'validation_failed',

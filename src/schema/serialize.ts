@@ -8,6 +8,7 @@
 import type { ListField } from '../entities/define.js';
 import { isList, type Entity } from './registry.js';
 import { escapeXml, XSI } from './xml.js';
+import { markLongNumbers, reviveLongNumbers } from './decimal.js';
 
 export type ApiRecord = Record<string, unknown>;
 
@@ -42,9 +43,15 @@ export function recordJson(entity: Entity, record: ApiRecord): string {
   return `{${parts.join(',')}}`;
 }
 
-/** A record as a plain JSON value (decimals as numbers), for bodies built with JSON.stringify. */
+/**
+ * A record as a plain JSON value, for bodies built with stringifyExact: decimals as numbers, or as
+ * ExactNumbers where a double would change them.
+ */
 export function jsonValue(entity: Entity, record: ApiRecord): Record<string, unknown> {
-  return JSON.parse(recordJson(entity, record)) as Record<string, unknown>;
+  const text = recordJson(entity, record);
+  const marked = markLongNumbers(text);
+  if (!marked) return JSON.parse(text) as Record<string, unknown>;
+  return reviveLongNumbers(JSON.parse(marked.text) as Record<string, unknown>, marked);
 }
 
 /** A list field (e.g. translations) as DataContract XML: one element per item, fields sorted. */

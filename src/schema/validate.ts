@@ -3,9 +3,11 @@
  * `{field, code, message}`.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { DataValidationCxt } from 'ajv/dist/types/index.js';
 import addFormatsModule from 'ajv-formats';
 import { isList, type Entity, type Registry } from './registry.js';
 import { allSchemas, schemaId, type SchemaMode } from './json-schema.js';
+import { ExactNumber, plainDecimal } from './decimal.js';
 
 export interface FieldError {
   field: string;
@@ -40,6 +42,30 @@ export function isDateTime(text: string): boolean {
   return instant >= EARLIEST && instant <= LATEST;
 }
 
+/** The copies Ajv validates in place of objects holding ExactNumbers, and the objects they copy. */
+const originals = new WeakMap<object, object>();
+
+/**
+ * The body as Ajv sees it: each ExactNumber as its double (NaN when it has no plain form), in
+ * copies of the objects that hold one; the body itself when it holds none.
+ */
+function numericView(value: unknown): unknown {
+  if (value instanceof ExactNumber) return plainDecimal(value) === undefined ? NaN : Number(value.text);
+  if (value === null || typeof value !== 'object') return value;
+  let copy: Record<string, unknown> | unknown[] | undefined;
+  const source = value as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    const child = source[key];
+    const seen = numericView(child);
+    if (seen === child) continue;
+    copy ??= Array.isArray(value) ? [...(value as unknown[])] : { ...source };
+    (copy as Record<string, unknown>)[key] = seen;
+  }
+  if (!copy) return value;
+  originals.set(copy, value);
+  return copy;
+}
+
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 
@@ -60,9 +86,17 @@ function createAjv(registry: Registry): Ajv {
     keyword: 'decimalPattern',
     type: 'number',
     schemaType: 'string',
+    // Checked on the plain text of the value as sent (an exact literal, not its double).
     compile: (pattern: string) => {
       const re = new RegExp(pattern, 'u');
-      return (data: number) => re.test(String(data));
+      return (data: number, cxt?: DataValidationCxt) => {
+        const original = cxt?.parentData ? originals.get(cxt.parentData as object) : undefined;
+        const sent = original
+          ? (original as Record<string | number, unknown>)[cxt!.parentDataProperty]
+          : data;
+        const plain = plainDecimal(sent instanceof ExactNumber ? sent : data);
+        return plain !== undefined && re.test(plain);
+      };
     },
   });
   for (const schema of allSchemas(registry)) ajv.addSchema(schema);
@@ -185,7 +219,7 @@ export function createValidator(registry: Registry): Validator {
         return [{ field: '(body)', code: 'type', message: `The body must be one ${entity.name} object` }];
       }
       const fn = get(entity, mode);
-      const errors = fn(body) ? [] : toFieldErrors(fn.errors);
+      const errors = fn(numericView(body)) ? [] : toFieldErrors(fn.errors);
       if (mode !== 'embed')
         errors.push(...missingGroups(entity, body as Record<string, unknown>, mode === 'update'));
       return errors;
@@ -215,21 +249,28 @@ export function missingGroups(entity: Entity, body: Record<string, unknown>, par
   return errors;
 }
 
-/** Known writable fields of a validated body (unknown and read-only fields are dropped). */
+/**
+ * Known writable fields of a validated body (unknown and read-only fields are dropped). An exact
+ * decimal becomes its plain text, which the database stores as it is; an exact literal given to
+ * another kind of field (`5.0000000000000000`) becomes its number.
+ */
 export function pickWritable(entity: Entity, body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of entity.writable) {
     if (Object.hasOwn(body, name)) {
       const field = entity.spec.fields[name]!;
-      out[name] = isList(field) ? pickList(field.fields, body[name]) : body[name];
+      out[name] = isList(field) ? pickList(field.fields, body[name]) : storable(field.type, body[name]);
     }
   }
   return out;
 }
 
-function pickList(fields: Record<string, unknown>, value: unknown): unknown {
+const storable = (type: string, value: unknown): unknown =>
+  value instanceof ExactNumber ? (type === 'decimal' ? plainDecimal(value) : Number(value.text)) : value;
+
+function pickList(fields: Record<string, { type: string }>, value: unknown): unknown {
   if (!Array.isArray(value)) return value;
   return value.map((item: Record<string, unknown>) =>
-    Object.fromEntries(Object.keys(fields).map((k) => [k, item[k] ?? null])),
+    Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, storable(f.type, item[k] ?? null)])),
   );
 }

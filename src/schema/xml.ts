@@ -8,6 +8,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { ScalarField } from '../entities/define.js';
 import { isList, type Entity } from './registry.js';
+import { decimalValue, ExactNumber } from './decimal.js';
 
 export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const NIL = '@i:nil';
@@ -204,8 +205,9 @@ function scalar(field: ScalarField, node: XmlNode | XmlNode[]): unknown {
     case 'integer':
       return /^[+-]?\d{1,16}$/.test(trimmed) ? Number(trimmed) : trimmed;
     case 'decimal':
+      // Exact: a literal a double would change is kept as its text.
       return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed) && Number.isFinite(Number(trimmed))
-        ? Number(trimmed)
+        ? decimalValue(trimmed)
         : trimmed;
     case 'boolean':
       return trimmed === 'true' || trimmed === '1'
@@ -249,12 +251,16 @@ export function fromXml(entity: Entity, node: XmlNode): Record<string, unknown> 
   return out;
 }
 
-/** The element list of a batch: `<ArrayOfX><X>..</X>..</ArrayOfX>` (any wrapper name). */
+/** The element list of a batch: the `<X>` items of `<ArrayOfX><X>..</X>..</ArrayOfX>`. */
 export function xmlItems(entity: Entity, node: XmlNode): XmlNode[] {
   const items = children(node)[entity.name];
   if (items === undefined) return [];
   return Array.isArray(items) ? items : [items];
 }
+
+/** The first child element of a batch's list that is not an `<X>` item, when there is one. */
+export const foreignItem = (entity: Entity, node: XmlNode): string | undefined =>
+  Object.keys(children(node)).find((name) => name !== entity.name);
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 export const escapeXml = (text: string): string => text.replace(/[&<>"]/g, (c) => ESCAPES[c]!);
@@ -263,21 +269,27 @@ export const escapeXml = (text: string): string => text.replace(/[&<>"]/g, (c) =
 export interface XmlOptions {
   /** The document's root element: it carries the XSI namespace declaration. */
   root?: boolean;
-  /** Element name of the items of a list. */
+  /** Element name of the items of a list (when `items` does not name them). */
   itemName?: string;
+  /** Element name of the items of each list, by the list's own element name (at any depth). */
+  items?: Readonly<Record<string, string>>;
 }
 
+/** DataContract order: members sorted by ordinal comparison of their names. */
+const ordinal = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export function toXml(name: string, value: unknown, options: XmlOptions = {}): string {
-  const { root = false, itemName = 'item' } = options;
+  const { root = false, itemName = 'item', items } = options;
   const attrs = root ? ` xmlns:i="${XSI}"` : '';
   if (value === null || value === undefined) return `<${name}${attrs} i:nil="true"/>`;
   if (Array.isArray(value)) {
-    return `<${name}${attrs}>${value.map((v) => toXml(itemName, v)).join('')}</${name}>`;
+    const item = (items && Object.hasOwn(items, name) ? items[name] : undefined) ?? itemName;
+    return `<${name}${attrs}>${value.map((v) => toXml(item, v, { items })).join('')}</${name}>`;
   }
   if (value instanceof Date) return `<${name}${attrs}>${value.toISOString()}</${name}>`;
-  if (typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    const body = keys.map((k) => toXml(k, (value as Record<string, unknown>)[k])).join('');
+  if (typeof value === 'object' && !(value instanceof ExactNumber)) {
+    const keys = Object.keys(value).sort(ordinal);
+    const body = keys.map((k) => toXml(k, (value as Record<string, unknown>)[k], { items })).join('');
     return `<${name}${attrs}>${body}</${name}>`;
   }
   return `<${name}${attrs}>${escapeXml(String(value))}</${name}>`;
