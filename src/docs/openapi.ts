@@ -130,6 +130,16 @@ const content = (schema: JsonSchema, example?: string): Record<string, unknown> 
     ]),
   );
 
+/** The OData query options a route may take: their schema type and description. */
+const QUERY_PARAMS: Record<string, [string, string]> = {
+  $filter: ['string', "OData filter, e.g. modified_dateutc gt '2026-01-01T00:00:00.000Z'"],
+  $orderby: ['string', 'Fields, each optionally followed by asc or desc (id breaks ties)'],
+  $top: ['integer', 'Most records to return'],
+  $skip: ['integer', 'Records to skip'],
+  $count: ['boolean', 'true: @odata.count gives the number of records that match $filter'],
+  $select: ['string', 'Comma-separated fields to return (id is always returned)'],
+};
+
 /** The description of an error status: the errors of the table with this status, for this route. */
 function errorDescription(status: number, route: RouteDoc): string {
   return errorsOf(route.kind)
@@ -144,20 +154,14 @@ function operation(route: RouteDoc): Record<string, unknown> {
   if (route.path.includes('{id}')) {
     params.push({ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
   }
-  if (route.kind === 'list') {
-    for (const [name, description] of [
-      ['$filter', "OData filter, e.g. modified_dateutc gt '2026-01-01T00:00:00.000Z'"],
-      ['$orderby', 'Fields, each optionally followed by asc or desc'],
-      ['$top', 'Most records to return'],
-      ['$skip', 'Records to skip'],
-    ] as const) {
-      params.push({
-        name,
-        in: 'query',
-        description,
-        schema: { type: name === '$top' || name === '$skip' ? 'integer' : 'string' },
-      });
-    }
+  const options: Partial<Record<RouteDoc['kind'], readonly string[]>> = {
+    list: ['$filter', '$orderby', '$top', '$skip', '$count', '$select'],
+    count: ['$filter'],
+    get: ['$select'],
+  };
+  for (const name of options[route.kind] ?? []) {
+    const [type, description] = QUERY_PARAMS[name]!;
+    params.push({ name, in: 'query', description, schema: { type } });
   }
   if (route.kind === 'sync') {
     params.push(
@@ -181,7 +185,7 @@ function operation(route: RouteDoc): Record<string, unknown> {
       },
     );
   }
-  if (route.method === 'POST' || route.method === 'PUT') {
+  if (route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH') {
     params.push({
       name: 'Idempotency-Key',
       in: 'header',
@@ -210,7 +214,7 @@ function operation(route: RouteDoc): Record<string, unknown> {
     operationId: `${route.method.toLowerCase()}_${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
     summary: route.summary,
     description: route.description,
-    tags: [entity?.route ?? 'Sync'],
+    tags: [entity?.route ?? (route.kind === 'sync' ? 'Sync' : 'OData')],
     parameters: params,
     responses: {} as Record<string, unknown>,
   };
@@ -243,10 +247,16 @@ function operation(route: RouteDoc): Record<string, unknown> {
           type: 'object',
           properties: {
             '@odata.context': { type: 'string' },
+            '@odata.count': { type: 'integer' },
             value: { type: 'array', items: ref(entity.name) },
             '@odata.nextLink': { type: 'string' },
           },
         }),
+      };
+    } else if (route.kind === 'count') {
+      responses['200'] = {
+        description: 'The number of records that match $filter',
+        content: { 'text/plain': { schema: { type: 'string', pattern: '^[0-9]+$' } } },
       };
     } else if (route.kind === 'get' || route.kind === 'update')
       responses['200'] = { description: `The ${entity.name}`, content: record };
@@ -256,6 +266,36 @@ function operation(route: RouteDoc): Record<string, unknown> {
       responses['201'] = { description: `Created`, content: record };
       responses['200'] = { description: `Updated or unchanged`, content: record };
     } else if (route.kind === 'delete') responses['204'] = { description: 'Deleted' };
+  } else if (route.kind === 'metadata') {
+    responses['200'] = {
+      description: 'The CSDL document (EDMX 4.0 XML)',
+      content: { 'application/xml': { schema: { type: 'string' } } },
+    };
+  } else if (route.kind === 'service') {
+    responses['200'] = {
+      description: 'The OData service document',
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: {
+              '@odata.context': { type: 'string' },
+              value: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    name: { type: 'string' },
+                    kind: { type: 'string', const: 'EntitySet' },
+                    url: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    };
   } else {
     responses['200'] = { description: 'A page of changes', content: content(ref('SyncPage')) };
   }

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { xmlReader, XmlRefused, type ParsedXml, type XmlNode } from '../schema/xml.js';
 import { turns } from '../schema/turns.js';
 import { ContractError, MAX_BODY_NESTING, type ErrorCode } from '../contract/errors.js';
+import { QUERY_OPTIONS, type RouteKind } from '../contract/routes.js';
 
 export type Format = 'json' | 'xml';
 
@@ -28,6 +29,14 @@ export const XML_ELEMENTS_PER_RECORD = 100;
 const XML_ELEMENTS_FLOOR = 100_000;
 /** Characters given to the XML parser at once, between two checks of the time spent. */
 const SLICE = 16 * 1024;
+
+/** The methods whose requests carry a body. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** The request says it has no body (Content-Length 0, or neither a length nor chunks). */
+const noBody = (req: FastifyRequest): boolean =>
+  req.headers['content-length'] === '0' ||
+  (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined);
 
 export interface ParserLimits {
   /** Most records in one batch: the element bound of an XML body follows from it. */
@@ -51,9 +60,16 @@ const XML_CODES: Record<XmlRefused['reason'], ErrorCode> = {
 export function registerParsers(app: FastifyInstance, limits: ParserLimits): void {
   const maxElements = Math.max(XML_ELEMENTS_FLOOR, XML_ELEMENTS_PER_RECORD * limits.maxBatch);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  const json = app.getDefaultJsonParser('error', 'error');
+  // A GET or DELETE carries no body, but some clients send their Content-Type on every request:
+  // an empty body is then no body.
+  app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (req, body, done) => {
+    if (body === '' && !BODY_METHODS.has(req.method)) done(null, undefined);
+    else void json(req, body as string, done);
+  });
   // No parseAs: the parser gets the request stream and reads it itself.
   app.addContentTypeParser(XML_TYPES, async (req: FastifyRequest, payload: NodeJS.ReadableStream) => {
+    if (!BODY_METHODS.has(req.method) && noBody(req)) return undefined;
     try {
       const { root, node } = await readXml(req, payload, maxElements);
       return new XmlBody(root, node);
@@ -150,8 +166,20 @@ function readXml(
 
 const mediaType = (header: string | undefined): string => (header ?? '').split(';')[0]!.trim().toLowerCase();
 
-/** The response format: by `Accept`, else the request's own format, else JSON. */
+/** The format `$format` names (`json`, `xml` or a JSON or XML media type), if any. */
+function formatOption(req: FastifyRequest): Format | undefined {
+  const value = (req.query as Record<string, unknown> | undefined)?.['$format'];
+  if (typeof value !== 'string') return undefined;
+  const type = mediaType(value);
+  if (type === 'json' || JSON_TYPES.includes(type)) return 'json';
+  if (type === 'xml' || XML_TYPES.includes(type)) return 'xml';
+  return undefined;
+}
+
+/** The response format: by `$format`, else by `Accept`, else the request's own format, else JSON. */
 export function responseFormat(req: FastifyRequest): Format {
+  const option = formatOption(req);
+  if (option) return option;
   const accept = (req.headers.accept ?? '').toLowerCase();
   const xmlAt = Math.min(
     ...['application/xml', 'text/xml'].map((t) => accept.indexOf(t)).filter((i) => i >= 0),
@@ -165,6 +193,7 @@ export function responseFormat(req: FastifyRequest): Format {
 
 /** The media type to answer with: the one the client named (text/json, text/xml) or the standard one. */
 export function mediaTypeFor(req: FastifyRequest, format: Format): string {
+  if (formatOption(req)) return format === 'xml' ? 'application/xml' : 'application/json';
   const accept = (req.headers.accept ?? '').toLowerCase();
   const sent = mediaType(req.headers['content-type']);
   const [standard, alternative] =
@@ -190,4 +219,29 @@ export function queryOf(req: FastifyRequest): Record<string, string | undefined>
     out[name] = value === undefined ? undefined : String(value);
   }
   return out;
+}
+
+/**
+ * The query string of a route of `kind`, as `queryOf` gives it, with every OData system query
+ * option (a name starting with `$`) checked: one the route does not take is refused, naming it,
+ * and `$format` must name JSON or XML. Other names are custom options, left to the route.
+ */
+export function odataQuery(req: FastifyRequest, kind: RouteKind): Record<string, string | undefined> {
+  const query = queryOf(req);
+  const allowed = QUERY_OPTIONS[kind];
+  for (const name of Object.keys(query)) {
+    if (!name.startsWith('$') || allowed.includes(name)) continue;
+    throw new ContractError({
+      code: 'unsupported_query_option',
+      message: `The query option ${name} is not supported here (this route takes ${allowed.join(', ')})`,
+    });
+  }
+  const format = query['$format'];
+  if (format !== undefined && !formatOption(req)) {
+    throw new ContractError({
+      code: 'invalid_query',
+      message: `$format must be json or xml (or a JSON or XML media type), not ${format}`,
+    });
+  }
+  return query;
 }
