@@ -371,6 +371,12 @@ describe('405 with Allow', () => {
       assert.equal(res.headers['allow'], allow, `${method} ${url}`);
       assert.equal(JSON.parse(res.body).code, 'method_not_allowed');
     }
+    const head = await ctx.app.inject({
+      method: 'HEAD',
+      url: '/api/JobType/Save',
+      headers: { authorization: c.auth },
+    });
+    assert.deepEqual([head.statusCode, head.headers['allow']], [405, 'POST']);
     // Without credentials: 401 first, as everywhere under /api; an unknown path stays 404.
     const anonymous = await ctx.app.inject({ method: 'PUT', url: '/api/JobType' });
     assert.equal(anonymous.statusCode, 401);

@@ -362,7 +362,8 @@ export function registerMethodNotAllowed(
     methods.add(route.method);
   }
   for (const [url, methods] of byUrl) {
-    const others = METHODS.filter((m) => !methods.has(m));
+    // HEAD is answered wherever GET is; elsewhere it is refused like the others.
+    const others = [...METHODS.filter((m) => !methods.has(m)), ...(methods.has('GET') ? [] : ['HEAD'])];
     if (others.length === 0) continue;
     const allow = METHODS.filter((m) => methods.has(m)).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]));
     const refuse = async (req: FastifyRequest): Promise<never> => {
