@@ -13,7 +13,8 @@ import { ContractError, type ErrorCode } from './contract/errors.js';
 import { errorJson, errorXml } from './contract/results.js';
 import { fromDatabaseError } from './db/errors.js';
 import { errorBody, errorHeaders, statusOf } from './http/errors.js';
-import { registerEntityRoutes } from './http/routes.js';
+import { registerEntityRoutes, registerMethodNotAllowed } from './http/routes.js';
+import { registerODataRoutes } from './http/odata-routes.js';
 import { registerSyncRoutes } from './http/sync-routes.js';
 import { registerDocsRoutes } from './http/docs-routes.js';
 import { registerHelpRoutes } from './http/help-routes.js';
@@ -72,6 +73,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
     bodyLimit: config.bodyLimit,
+    // Behind a reverse proxy: whose X-Forwarded-For/-Proto/-Host to believe (links, client address).
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
+        : config.trustProxy,
     // A client that sends its request slowly is cut off (408) instead of holding a slot for ever;
     // the timeouts are checked every second.
     requestTimeout: config.requestTimeoutSeconds * 1000,
@@ -102,6 +111,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const routes: Array<{ method: string; url: string }> = [];
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
+    // The answers of 405 to the methods a path does not take serve nothing: not listed.
+    if (route.config?.refusal) return;
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
   registerParsers(app, { maxBatch: config.maxBatch });
@@ -175,6 +186,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     idempotencyTtlMs: config.idempotencyTtlHours * 3_600_000,
   });
   registerSyncRoutes(app, db, registry);
+  registerODataRoutes(app, registry);
+  registerMethodNotAllowed(app, registry, limits);
   await registerDocsRoutes(app, registry, limits);
   registerHelpRoutes(app, registry, limits);
 

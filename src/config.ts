@@ -46,6 +46,11 @@ export interface Config {
   authFailureLimit: number;
   /** Create a demo tenant and API user on first start of an empty embedded database. */
   demoTenant: boolean;
+  /**
+   * Which proxies' X-Forwarded-For, -Proto and -Host headers to believe (Fastify's trustProxy):
+   * false (none), true (any), the addresses or CIDRs of the proxies, or the number of hops.
+   */
+  trustProxy: boolean | string[] | number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
@@ -55,6 +60,17 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): n
   if (!Number.isInteger(value) || value < min)
     throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
   return value;
+}
+
+function trustProxy(raw: string | undefined): boolean | string[] | number {
+  const text = (raw ?? '').trim();
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  const list = text.split(',').map((p) => p.trim());
+  if (list.some((p) => !/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(p)))
+    throw new Error(`TRUST_PROXY must be true, false, a hop count or addresses/CIDRs, got "${text}"`);
+  return list;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -80,5 +96,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     headersTimeoutSeconds: int(env, 'HEADERS_TIMEOUT_SECONDS', 15),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 12_000, 0),
     authFailureLimit: int(env, 'AUTH_FAILURE_LIMIT', 10),
+    trustProxy: trustProxy(env['TRUST_PROXY']),
   };
 }

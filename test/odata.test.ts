@@ -42,18 +42,30 @@ function rejects(
 const orderRejects = (text: string) =>
   rejects(text, undefined, () => parseOrderBy(part, text), 'invalid_orderby');
 
+/** A comparison on a column that may hold null, as OData's two-valued semantics write it. */
+const cmp = (column: string, op: string, value: string): string =>
+  op === '<>'
+    ? `"${column}" IS DISTINCT FROM ${value}`
+    : `("${column}" ${op} ${value} AND "${column}" IS NOT NULL)`;
+
 describe('parseFilter', () => {
   it('translates each comparison operator', () => {
     const ops = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
     for (const [op, symbol] of Object.entries(ops)) {
-      gives(`quantity ${op} 2`, `"quantity" ${symbol} $1::numeric`, ['2']);
-      gives(`quantity ${op.toUpperCase()} 2`, `"quantity" ${symbol} $1::numeric`, ['2']);
+      gives(`quantity ${op} 2`, cmp('quantity', symbol, '$1::numeric'), ['2']);
+      gives(`quantity ${op.toUpperCase()} 2`, cmp('quantity', symbol, '$1::numeric'), ['2']);
+      // id is never null: the plain comparison is already two-valued.
+      gives(`id ${op} ${GUID}`, `"id" ${symbol} $1::uuid`, [GUID]);
     }
-    assert.deepEqual(sql('quantity eq 2', 4), { sql: '"quantity" = $4::numeric', params: ['2'] });
+    assert.deepEqual(sql('quantity eq 2', 4), { sql: cmp('quantity', '=', '$4::numeric'), params: ['2'] });
   });
 
   it('binds and tighter than or, and keeps parentheses', () => {
-    const [q, p, d] = ['"quantity" > $1::numeric', '"price" < $2::numeric', '"is_dummy" = $3::boolean'];
+    const [q, p, d] = [
+      cmp('quantity', '>', '$1::numeric'),
+      cmp('price', '<', '$2::numeric'),
+      cmp('is_dummy', '=', '$3::boolean'),
+    ];
     gives('quantity gt 1 and price lt 2 or is_dummy eq true', `(${q} AND ${p} OR ${d})`, ['1', '2', true]);
     gives('quantity gt 1 and (price lt 2 or is_dummy eq false)', `${q} AND ((${p} OR ${d}))`, [
       '1',
@@ -65,37 +77,42 @@ describe('parseFilter', () => {
       '2',
       true,
     ]);
-    gives('not quantity eq 1 and remark eq null', 'NOT ("quantity" = $1::numeric) AND "remark" IS NULL', [
-      '1',
-    ]);
+    gives(
+      'not quantity eq 1 and remark eq null',
+      `NOT (${cmp('quantity', '=', '$1::numeric')}) AND "remark" IS NULL`,
+      ['1'],
+    );
   });
 
   it('reads string literals with a doubled quote', () => {
-    gives("article_code eq 'O''Brien'", '"article_code" = $1::text', ["O'Brien"]);
-    gives("remark eq ''''", '"remark" = $1::text', ["'"]);
-    gives("remark eq ''", '"remark" = $1::text', ['']);
+    gives("article_code eq 'O''Brien'", cmp('article_code', '=', '$1::text'), ["O'Brien"]);
+    gives("remark eq ''''", cmp('remark', '=', '$1::text'), ["'"]);
+    gives("remark eq ''", cmp('remark', '=', '$1::text'), ['']);
   });
 
   it('reads GUIDs bare, quoted and as guid literals', () => {
     for (const literal of [GUID, `guid'${GUID}'`, `'${GUID}'`, `GUID'${GUID}'`])
-      gives(`jobs_id eq ${literal}`, '"jobs_id" = $1::uuid', [GUID]);
+      gives(`jobs_id eq ${literal}`, cmp('jobs_id', '=', '$1::uuid'), [GUID]);
     gives(`id eq ${GUID.toUpperCase()}`, '"id" = $1::uuid', [GUID.toUpperCase()]);
   });
 
   it('reads datetimes bare and quoted', () => {
+    const ge = cmp('working_date', '>=', '$1::timestamptz');
     for (const literal of [DATE, `'${DATE}'`, `datetime'${DATE}'`, `datetimeoffset'${DATE}'`])
-      gives(`working_date ge ${literal}`, '"working_date" >= $1::timestamptz', [DATE]);
-    gives('working_date lt 2026-06-16', '"working_date" < $1::timestamptz', ['2026-06-16']);
+      gives(`working_date ge ${literal}`, ge, [DATE]);
+    const lt = cmp('working_date', '<', '$1::timestamptz');
+    gives('working_date lt 2026-06-16', lt, ['2026-06-16']);
     const zoned = '2026-06-16T21:15:51+02:00';
-    gives(`working_date lt '${zoned}'`, '"working_date" < $1::timestamptz', [zoned]);
+    gives(`working_date lt '${zoned}'`, lt, [zoned]);
+    gives(`modified_dateutc gt '${DATE}'`, '"modified_dateutc" > $1::timestamptz', [DATE]);
   });
 
   it('reads numbers, booleans and null', () => {
     const numbers = { '11': '11', '-1.5': '-1.5', '13.0m': '13.0', '1e3': '1e3', '2.5d': '2.5' };
     for (const [literal, param] of Object.entries(numbers))
-      gives(`price eq ${literal}`, '"price" = $1::numeric', [param]);
-    gives('is_dummy eq true', '"is_dummy" = $1::boolean', [true]);
-    gives('is_dummy ne false', '"is_dummy" <> $1::boolean', [false]);
+      gives(`price eq ${literal}`, cmp('price', '=', '$1::numeric'), [param]);
+    gives('is_dummy eq true', cmp('is_dummy', '=', '$1::boolean'), [true]);
+    gives('is_dummy ne false', cmp('is_dummy', '<>', '$1::boolean'), [false]);
     gives('remark eq null', '"remark" IS NULL', []);
     gives('jobs_id ne null', '"jobs_id" IS NOT NULL', []);
     rejects('quantity gt null', /null/);
@@ -104,7 +121,7 @@ describe('parseFilter', () => {
   it('translates contains, startswith and endswith with % _ and \\ escaped', () => {
     gives("contains(article_code,'50%_off')", '"article_code" LIKE $1::text', ['%50\\%\\_off%']);
     gives("startswith(remark, 'a\\b')", '"remark" LIKE $1::text', ['a\\\\b%']);
-    const or = '("serial_number" LIKE $1::text OR "quantity" = $2::numeric)';
+    const or = `("serial_number" LIKE $1::text OR ${cmp('quantity', '=', '$2::numeric')})`;
     gives("endswith(serial_number,'_x%') or quantity eq 1", or, ['%\\_x\\%', '1']);
     rejects("contains(quantity,'1')", /text field/);
     rejects('contains(remark,1)', /string literal/);
@@ -154,7 +171,7 @@ describe('parseFilter', () => {
     rejects('"quantity" eq 1', /Unexpected character/);
     rejects('quantity eq 1 union select 1', /unexpected text/);
     // A quote inside the literal stays inside the one parameter.
-    gives("article_code eq 'x'' or ''1''=''1'", '"article_code" = $1::text', ["x' or '1'='1"]);
+    gives("article_code eq 'x'' or ''1''=''1'", cmp('article_code', '=', '$1::text'), ["x' or '1'='1"]);
   });
 });
 

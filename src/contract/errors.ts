@@ -24,12 +24,15 @@ export const MAX_BODY_NESTING = 32;
 const ALL: readonly RouteKind[] = [
   'list',
   'get',
+  'count',
   'create',
   'update',
   'delete',
   'save',
   'saveMultiple',
   'sync',
+  'metadata',
+  'service',
 ];
 /** Routes that take a body. */
 const BODY: readonly RouteKind[] = ['create', 'update', 'save', 'saveMultiple'];
@@ -48,7 +51,7 @@ export const ERRORS = {
     status: 400,
     title: 'Invalid value',
     when: 'The database refused a value as out of range or not valid for its field',
-    routes: ['list', ...ONE],
+    routes: ['list', 'count', ...ONE],
   },
   malformed_xml: { status: 400, title: 'Malformed XML', when: 'The XML body cannot be read', routes: BODY },
   xml_doctype_forbidden: {
@@ -80,9 +83,26 @@ export const ERRORS = {
     status: 400,
     title: 'Invalid query',
     when: 'A query parameter is not valid or given twice',
-    routes: ['list', 'saveMultiple', 'sync'],
+    routes: ALL,
   },
-  invalid_filter: { status: 400, title: 'Invalid $filter', when: '$filter cannot be read', routes: ['list'] },
+  unsupported_query_option: {
+    status: 400,
+    title: 'Unsupported query option',
+    when: 'An OData system query option this route does not take ($expand, $apply, $search, $compute, $levels, ...); the message names it',
+    routes: ALL,
+  },
+  invalid_filter: {
+    status: 400,
+    title: 'Invalid $filter',
+    when: '$filter cannot be read',
+    routes: ['list', 'count'],
+  },
+  invalid_select: {
+    status: 400,
+    title: 'Invalid $select',
+    when: '$select names something that is not a field of the entity',
+    routes: ['list', 'get'],
+  },
   invalid_orderby: {
     status: 400,
     title: 'Invalid $orderby',
@@ -121,6 +141,12 @@ export const ERRORS = {
   },
   unauthorized: { status: 401, title: 'Unauthorized', when: 'No credentials, or wrong ones', routes: ALL },
   not_found: { status: 404, title: 'Not found', when: 'No record with this id', routes: KEYED },
+  method_not_allowed: {
+    status: 405,
+    title: 'Method not allowed',
+    when: 'The path exists but does not take this method; the Allow header lists the methods it takes',
+    routes: [],
+  },
   duplicate_key: {
     status: 409,
     title: 'Duplicate key',
@@ -260,6 +286,8 @@ export interface ContractErrorInit {
   details?: Record<string, unknown> | undefined;
   /** Seconds the client should wait before retrying (the `Retry-After` header). */
   retryAfter?: number | undefined;
+  /** The methods the path takes (the `Allow` header of a 405). */
+  allow?: readonly string[] | undefined;
 }
 
 /** The one error type: what went wrong, by code; `http/` turns it into a status and a body. */
@@ -269,6 +297,7 @@ export class ContractError extends Error {
   readonly errors: FieldError[] | undefined;
   readonly details: Record<string, unknown> | undefined;
   readonly retryAfter: number | undefined;
+  readonly allow: readonly string[] | undefined;
 
   constructor(init: ContractErrorInit) {
     super(init.message);
@@ -276,6 +305,7 @@ export class ContractError extends Error {
     this.errors = init.errors;
     this.details = init.details;
     this.retryAfter = init.retryAfter;
+    this.allow = init.allow;
   }
 }
 

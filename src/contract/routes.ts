@@ -6,10 +6,24 @@
 import type { Entity, Registry } from '../schema/registry.js';
 import { errorsOf } from './errors.js';
 
-export type RouteKind = 'list' | 'get' | 'create' | 'update' | 'delete' | 'save' | 'saveMultiple' | 'sync';
+export type RouteKind =
+  | 'list'
+  | 'get'
+  | 'count'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'save'
+  | 'saveMultiple'
+  | 'sync'
+  | 'metadata'
+  | 'service';
+
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type Method = (typeof METHODS)[number];
 
 export interface RouteDoc {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: Method;
   /** Path as the original writes it, without the leading slash: `api/Jobs({id})`. */
   path: string;
   kind: RouteKind;
@@ -34,6 +48,10 @@ export const DEFAULT_LIMITS: RouteLimits = { pageSize: 100, maxBatch: 10_000 };
 export const SYNC_PAGE_DEFAULT = 500;
 export const SYNC_PAGE_MAX = 5000;
 export const SYNC_PATH = 'api/Sync/Changes';
+/** The OData service document and the CSDL document of every entity set. */
+export const SERVICE_PATH = 'api';
+export const METADATA_PATH = 'api/$metadata';
+export const COUNT_SUFFIX = '/$count';
 export const SAVE_SUFFIX = '/Save';
 export const SAVE_MULTIPLE_SUFFIX = '/SaveMultiple';
 /** The key segment of a single-record path. */
@@ -42,12 +60,33 @@ export const KEY_SEGMENT = '({id})';
 const SUCCESS: Record<RouteKind, number[]> = {
   list: [200],
   get: [200],
+  count: [200],
   create: [201],
   update: [200],
   delete: [204],
   save: [200, 201],
   saveMultiple: [200],
   sync: [200],
+  metadata: [200],
+  service: [200],
+};
+
+/**
+ * The OData system query options each kind of route takes (`$format` everywhere); any other `$`
+ * option is refused, naming it.
+ */
+export const QUERY_OPTIONS: Record<RouteKind, readonly string[]> = {
+  list: ['$filter', '$orderby', '$top', '$skip', '$count', '$select', '$format'],
+  get: ['$select', '$format'],
+  count: ['$filter', '$format'],
+  create: ['$format'],
+  update: ['$format'],
+  delete: ['$format'],
+  save: ['$format'],
+  saveMultiple: ['$format'],
+  sync: ['$format'],
+  metadata: ['$format'],
+  service: ['$format'],
 };
 
 /** The statuses a kind of route can answer: its successes, then those of the errors it can give. */
@@ -74,7 +113,15 @@ function entityRoutes(entity: Entity, route: string, limits: RouteLimits): Draft
       kind: 'list',
       entity,
       summary: `List ${name}`,
-      description: `Returns ${name} records, ${limits.pageSize} per page with @odata.nextLink. OData $filter (eq ne gt ge lt le, and, or, not, parentheses, contains/startswith/endswith), $orderby, $top and $skip apply to every field; $filter=modified_dateutc gt '<date>' returns what changed since a date.`,
+      description: `Returns ${name} records, ${limits.pageSize} per page with @odata.nextLink. OData $filter (eq ne gt ge lt le with OData's null semantics, and, or, not, parentheses, contains/startswith/endswith), $orderby (the id breaks ties), $top, $skip, $count=true (@odata.count) and $select apply to every field; $filter=modified_dateutc gt '<date>' returns what changed since a date.`,
+    },
+    {
+      method: 'GET',
+      path: `${base}${COUNT_SUFFIX}`,
+      kind: 'count',
+      entity,
+      summary: `Count ${name}`,
+      description: `The number of ${name} records that match $filter, as text/plain.`,
     },
     {
       method: 'GET',
@@ -82,7 +129,7 @@ function entityRoutes(entity: Entity, route: string, limits: RouteLimits): Draft
       kind: 'get',
       entity,
       summary: `Get one ${name}`,
-      description: `Returns one ${name} by its id, with its row_version as ETag.`,
+      description: `Returns one ${name} by its id, with its row_version as ETag; $select names the fields to return.`,
     },
     {
       method: 'POST',
@@ -99,6 +146,14 @@ function entityRoutes(entity: Entity, route: string, limits: RouteLimits): Draft
       entity,
       summary: `Update a ${name}`,
       description: `Updates the fields given (a field sent as null is cleared, a field not sent is kept). If-Match: "<row_version>" refuses to overwrite a newer change (409).`,
+    },
+    {
+      method: 'PATCH',
+      path: key,
+      kind: 'update',
+      entity,
+      summary: `Update a ${name} (OData PATCH)`,
+      description: `The same as PUT: updates the fields given (a field sent as null is cleared, a field not sent is kept). If-Match: "<row_version>" refuses to overwrite a newer change (409).`,
     },
     {
       method: 'DELETE',
@@ -144,5 +199,22 @@ export function routeCatalog(registry: Registry, limits: RouteLimits = DEFAULT_L
     description:
       'Every record created, updated or deleted since the cursor (since), for the entities asked for (entities=Jobs,JobPartUsage), in the order the changes became visible, with deletions as tombstones and the next cursor. 410 when a purge after the cursor removed a deletion it had not delivered.',
   });
+  routes.push(
+    {
+      method: 'GET',
+      path: SERVICE_PATH,
+      kind: 'service',
+      summary: 'OData service document',
+      description: 'The OData service document: every entity set (name, kind EntitySet, url) of the API.',
+    },
+    {
+      method: 'GET',
+      path: METADATA_PATH,
+      kind: 'metadata',
+      summary: 'OData metadata (CSDL)',
+      description:
+        'The CSDL document (EDMX 4.0 XML) of every entity set: entity types with their key and typed properties, list fields as collections of complex types, one entity set per route.',
+    },
+  );
   return routes.map((r) => ({ ...r, statuses: statusesOf(r.kind) }));
 }

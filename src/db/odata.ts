@@ -1,12 +1,21 @@
 /**
- * OData v4 `$filter` and `$orderby` translated to parameterised SQL over an entity's columns.
- * Supported: eq ne gt ge lt le, and, or, not, parentheses, contains/startswith/endswith, and
- * string, GUID, date, number, boolean and null literals. Anything else is a 400 naming the problem.
+ * OData v4 `$filter`, `$orderby` and `$select` translated to parameterised SQL over an entity's
+ * columns. Supported: eq ne gt ge lt le, and, or, not, parentheses, contains/startswith/endswith,
+ * and string, GUID, date, number, boolean and null literals. Anything else is a 400 naming the
+ * problem.
+ *
+ * Comparisons follow OData's null semantics: they are true or false, never unknown (`null eq 5` is
+ * false, `null ne 5` is true, `null gt 5` is false), so `not (...)` of a comparison is its exact
+ * complement. Each comparison on a column that may hold null is written so that SQL cannot make
+ * it unknown: `x = v AND x IS NOT NULL` (the `x = v` still uses an index on x), `x IS DISTINCT
+ * FROM v`, `x > v AND x IS NOT NULL`. The string functions keep SQL's rule (a null field matches
+ * neither `contains` nor `not contains`), as OData gives them a null result.
  */
 import { ContractError } from '../contract/errors.js';
 import { isList, type Entity } from '../schema/registry.js';
 import { isDateTime } from '../schema/validate.js';
 import { q, sqlType } from '../schema/schema-model.js';
+import { notNullFields } from '../schema/nullability.js';
 
 type Token =
   | { kind: 'name'; text: string }
@@ -93,6 +102,7 @@ export interface SqlFragment {
 export function parseFilter(entity: Entity, text: string, firstParam = 1): SqlFragment {
   if (text.length > MAX_FILTER) throw bad(`$filter is longer than ${MAX_FILTER} characters`);
   const tokens = tokenize(text);
+  const notNull = notNullFields(entity);
   const params: unknown[] = [];
   let pos = 0;
   const peek = (): Token | undefined => tokens[pos];
@@ -192,11 +202,14 @@ export function parseFilter(entity: Entity, text: string, firstParam = 1): SqlFr
     const op = opToken?.kind === 'name' ? OPS[opToken.text.toLowerCase()] : undefined;
     if (!op) throw bad(`$filter: expected eq, ne, gt, ge, lt or le after ${field.name}`);
     const value = literal(tokens[pos++], field);
+    const name = q(field.name);
     if (value === null) {
       if (op !== '=' && op !== '<>') throw bad(`$filter: null can only be compared with eq or ne`);
-      return `${q(field.name)} IS ${op === '=' ? '' : 'NOT '}NULL`;
+      return `${name} IS ${op === '=' ? '' : 'NOT '}NULL`;
     }
-    return `${q(field.name)} ${op} ${value}`;
+    if (notNull.has(field.name)) return `${name} ${op} ${value}`;
+    if (op === '<>') return `${name} IS DISTINCT FROM ${value}`;
+    return `(${name} ${op} ${value} AND ${name} IS NOT NULL)`;
   };
 
   const andExpr = (depth: number): string => {
@@ -241,4 +254,31 @@ export function parseOrderBy(entity: Entity, text: string | undefined): string {
   }
   if (!keys.some((k) => k.startsWith('"id" '))) keys.push('"id" ASC');
   return keys.join(', ');
+}
+
+/**
+ * The fields named by `$select` (`*` or absent: every field), in the order the entity declares
+ * them; `id` is always included (the key of every record). A name that is not a field is a 400.
+ */
+export function parseSelect(entity: Entity, text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((p) => p.trim());
+  if (names.includes('*')) return undefined;
+  const unknown = names.filter((name) => !entity.field(name));
+  if (unknown.length || names.some((n) => n === '')) {
+    const message = unknown.length
+      ? `$select: ${unknown.join(', ')} ${unknown.length > 1 ? 'are not fields' : 'is not a field'} of ${entity.name}`
+      : '$select: a field name is missing';
+    throw new ContractError({
+      code: 'invalid_select',
+      message,
+      errors: unknown.map((field) => ({
+        field,
+        code: 'unknown',
+        message: `${field} is not a field of ${entity.name}`,
+      })),
+    });
+  }
+  const chosen = new Set(['id', ...names]);
+  return entity.output.filter((name) => chosen.has(name));
 }

@@ -76,6 +76,15 @@ export async function listRows(tx: Executor, entity: Entity, query: ListQuery): 
   return (await tx.query(sql, params)).rows;
 }
 
+/** How many records match the filter (all pages). */
+export async function countRows(tx: Executor, entity: Entity, filter?: SqlFragment): Promise<number> {
+  const where = filter ? `WHERE ${filter.sql}` : '';
+  const r = await tx.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table(entity)} t ${where}`, [
+    ...(filter?.params ?? []),
+  ]);
+  return Number(r.rows[0]!.n);
+}
+
 export async function insertRow(tx: Executor, entity: Entity, values: Row): Promise<Row> {
   const names = Object.keys(values);
   const cols = names.map(q).join(', ');

@@ -100,17 +100,25 @@ export function requestSample(route: RouteDoc): SampleText | undefined {
 
 const SAMPLE_HOST = 'https://api.example.com';
 
-/** The response body of a route, or undefined when it has none (DELETE: 204 No Content). */
+/**
+ * The response body of a route, or undefined when it has none in JSON and XML (DELETE: 204 No
+ * Content; $count: text; $metadata: CSDL XML; the service document: JSON only).
+ */
 export function responseSample(registry: Registry, route: RouteDoc): SampleText | undefined {
   const entity = route.entity;
   if (route.kind === 'sync') return syncSample(registry.entities[0]!);
-  if (!entity || route.kind === 'delete') return undefined;
+  if (!entity || route.kind === 'delete' || route.kind === 'count') return undefined;
   const record = readSample(entity);
   const id = String(record['id']);
   switch (route.kind) {
     case 'list': {
       const json = `{"@odata.context":${JSON.stringify(`${SAMPLE_HOST}/api/$metadata#${entity.route}`)},"value":[${recordJson(entity, record)}]}`;
       return { json: pretty(JSON.parse(json)), xml: indentXml(listXml(entity, [record])) };
+    }
+    case 'get': {
+      const context = JSON.stringify(`${SAMPLE_HOST}/api/$metadata#${entity.route}/$entity`);
+      const json = `{"@odata.context":${context},${recordJson(entity, record).slice(1)}`;
+      return { json: pretty(JSON.parse(json)), xml: indentXml(recordXml(entity, record)) };
     }
     case 'saveMultiple': {
       const results: RecordResult[] = [{ index: 0, id, success: true, status: 'created' }];

@@ -51,7 +51,10 @@ export function helpIndex(registry: Registry, limits: RouteLimits = DEFAULT_LIMI
     entity: e,
     routes: routes.filter((r) => r.entity === e),
   }));
-  groups.push({ title: 'Synchronisation', routes: routes.filter((r) => !r.entity) });
+  groups.push(
+    { title: 'Synchronisation', routes: routes.filter((r) => r.kind === 'sync') },
+    { title: 'OData service', routes: routes.filter((r) => r.kind === 'service' || r.kind === 'metadata') },
+  );
   const rows = groups.map((g) => {
     const head = g.entity
       ? `${modelLink(g.entity.name).html} <span class="muted">&mdash; ${escapeHtml(g.entity.spec.description)}</span>`
@@ -75,17 +78,36 @@ export function helpIndex(registry: Registry, limits: RouteLimits = DEFAULT_LIMI
   return page(TITLE, body, false);
 }
 
+const FILTER: FieldRow = {
+  name: '$filter',
+  description:
+    "OData filter: eq ne gt ge lt le (a field without a value is ne to every value), and, or, not, parentheses, contains/startswith/endswith (e.g. modified_dateutc gt '2026-01-01T00:00:00Z')",
+  type: 'string',
+  info: [],
+};
+const SELECT: FieldRow = {
+  name: '$select',
+  description: 'Comma-separated fields to return (id is always returned)',
+  type: 'string',
+  info: [],
+};
 const ODATA: FieldRow[] = [
+  FILTER,
   {
-    name: '$filter',
-    description:
-      "OData filter: eq ne gt ge lt le, and, or, not, parentheses, contains/startswith/endswith (e.g. modified_dateutc gt '2026-01-01T00:00:00Z')",
+    name: '$orderby',
+    description: 'Fields to sort by, each with asc or desc (id breaks ties)',
     type: 'string',
     info: [],
   },
-  { name: '$orderby', description: 'Fields to sort by, each with asc or desc', type: 'string', info: [] },
   { name: '$top', description: 'Maximum number of records to return', type: 'integer', info: [] },
   { name: '$skip', description: 'Number of records to skip', type: 'integer', info: [] },
+  {
+    name: '$count',
+    description: 'true: @odata.count gives the number of records that match $filter',
+    type: 'boolean',
+    info: [],
+  },
+  SELECT,
 ];
 
 const SYNC: FieldRow[] = [
@@ -113,17 +135,19 @@ function uriRows(route: RouteDoc): FieldRow[] {
   switch (route.kind) {
     case 'get':
     case 'update':
-    case 'delete':
-      return [
-        {
-          name: 'id',
-          description: `Primary Key of the ${route.entity!.name}`,
-          type: 'globally unique identifier',
-          info: ['Required'],
-        },
-      ];
+    case 'delete': {
+      const id: FieldRow = {
+        name: 'id',
+        description: `Primary Key of the ${route.entity!.name}`,
+        type: 'globally unique identifier',
+        info: ['Required'],
+      };
+      return route.kind === 'get' ? [id, SELECT] : [id];
+    }
     case 'list':
       return ODATA;
+    case 'count':
+      return [FILTER];
     case 'sync':
       return SYNC;
     case 'saveMultiple':
@@ -180,6 +204,12 @@ function responseDescription(route: RouteDoc): string {
       return '204 No Content.';
     case 'sync':
       return '200 OK: the changes in order (a tombstone with record null for a deletion), the next cursor and has_more.';
+    case 'count':
+      return `200 OK: the number of ${name} records that match $filter, as text/plain.`;
+    case 'metadata':
+      return '200 OK: the CSDL document (EDMX 4.0, application/xml).';
+    case 'service':
+      return '200 OK: the service document: @odata.context and value, one entry (name, kind, url) per entity set.';
   }
 }
 

@@ -261,6 +261,16 @@ const HEADERS = {
   authenticate: header('The accepted schemes: Basic and Bearer', { type: 'string' }, true),
 };
 
+/** The OData query options a route may take: their schema type and description. */
+const QUERY_PARAMS: Record<string, [string, string]> = {
+  $filter: ['string', "OData filter, e.g. modified_dateutc gt '2026-01-01T00:00:00.000Z'"],
+  $orderby: ['string', 'Fields, each optionally followed by asc or desc (id breaks ties)'],
+  $top: ['integer', 'Most records to return'],
+  $skip: ['integer', 'Records to skip'],
+  $count: ['boolean', 'true: @odata.count gives the number of records that match $filter'],
+  $select: ['string', 'Comma-separated fields to return (id is always returned)'],
+};
+
 /** The description of an error status: the errors of the table with this status, for this route. */
 function errorDescription(status: number, route: RouteDoc): string {
   return errorsOf(route.kind)
@@ -275,20 +285,14 @@ function operation(route: RouteDoc): Record<string, unknown> {
   if (route.path.includes('{id}')) {
     params.push({ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
   }
-  if (route.kind === 'list') {
-    for (const [name, description] of [
-      ['$filter', "OData filter, e.g. modified_dateutc gt '2026-01-01T00:00:00.000Z'"],
-      ['$orderby', 'Fields, each optionally followed by asc or desc'],
-      ['$top', 'Most records to return'],
-      ['$skip', 'Records to skip'],
-    ] as const) {
-      params.push({
-        name,
-        in: 'query',
-        description,
-        schema: { type: name === '$top' || name === '$skip' ? 'integer' : 'string' },
-      });
-    }
+  const options: Partial<Record<RouteDoc['kind'], readonly string[]>> = {
+    list: ['$filter', '$orderby', '$top', '$skip', '$count', '$select'],
+    count: ['$filter'],
+    get: ['$select'],
+  };
+  for (const name of options[route.kind] ?? []) {
+    const [type, description] = QUERY_PARAMS[name]!;
+    params.push({ name, in: 'query', description, schema: { type } });
   }
   if (route.kind === 'sync') {
     params.push(
@@ -312,7 +316,7 @@ function operation(route: RouteDoc): Record<string, unknown> {
       },
     );
   }
-  if (route.method === 'POST' || route.method === 'PUT') {
+  if (route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH') {
     params.push({
       name: 'Idempotency-Key',
       in: 'header',
@@ -350,7 +354,7 @@ function operation(route: RouteDoc): Record<string, unknown> {
     operationId: `${route.method.toLowerCase()}_${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
     summary: route.summary,
     description: route.description,
-    tags: [entity?.route ?? 'Sync'],
+    tags: [entity?.route ?? (route.kind === 'sync' ? 'Sync' : 'OData')],
     parameters: params,
     responses: {} as Record<string, unknown>,
   };
@@ -415,6 +419,7 @@ function operation(route: RouteDoc): Record<string, unknown> {
             type: 'object',
             properties: {
               '@odata.context': { type: 'string' },
+              '@odata.count': { type: 'integer' },
               value: { type: 'array', items: ref(entity.name) },
               '@odata.nextLink': { type: 'string' },
             },
@@ -422,6 +427,11 @@ function operation(route: RouteDoc): Record<string, unknown> {
           },
           { xml: xmlArray(entity.name, ref(entity.name)) },
         ),
+      };
+    } else if (route.kind === 'count') {
+      responses['200'] = {
+        description: 'The number of records that match $filter',
+        content: { 'text/plain': { schema: { type: 'string', pattern: '^[0-9]+$' } } },
       };
     } else if (route.kind === 'get')
       responses['200'] = {
@@ -441,6 +451,36 @@ function operation(route: RouteDoc): Record<string, unknown> {
       responses['201'] = { description: `Created`, ...headers(stored), content: written };
       responses['200'] = { description: `Updated or unchanged`, ...headers(stored), content: written };
     } else if (route.kind === 'delete') responses['204'] = { description: 'Deleted' };
+  } else if (route.kind === 'metadata') {
+    responses['200'] = {
+      description: 'The CSDL document (EDMX 4.0 XML)',
+      content: { 'application/xml': { schema: { type: 'string' } } },
+    };
+  } else if (route.kind === 'service') {
+    responses['200'] = {
+      description: 'The OData service document',
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: {
+              '@odata.context': { type: 'string' },
+              value: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    name: { type: 'string' },
+                    kind: { type: 'string', const: 'EntitySet' },
+                    url: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    };
   } else {
     responses['200'] = { description: 'A page of changes', content: content(ref('SyncPage')) };
   }

@@ -11,6 +11,7 @@ import { turns } from '../schema/turns.js';
 import { ContractError, MAX_BODY_NESTING, type ErrorCode } from '../contract/errors.js';
 import { markLongNumbers, reviveLongNumbers } from '../schema/decimal.js';
 import { declaredCharset, decodeJson, decoderFor, xmlEncoding } from './charset.js';
+import { QUERY_OPTIONS, type RouteKind } from '../contract/routes.js';
 
 export type Format = 'json' | 'xml';
 
@@ -30,6 +31,14 @@ export const XML_ELEMENTS_PER_RECORD = 100;
 const XML_ELEMENTS_FLOOR = 100_000;
 /** Characters given to the XML parser at once, between two checks of the time spent. */
 const SLICE = 16 * 1024;
+
+/** The methods whose requests carry a body. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** The request says it has no body (Content-Length 0, or neither a length nor chunks). */
+const noBody = (req: FastifyRequest): boolean =>
+  req.headers['content-length'] === '0' ||
+  (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined);
 
 export interface ParserLimits {
   /** Most records in one batch: the element bound of an XML body follows from it. */
@@ -59,7 +68,10 @@ export function registerParsers(app: FastifyInstance, limits: ParserLimits): voi
       void defaultJson(req, text, (err, value) => (err ? reject(err) : resolve(value)));
     });
   // Decoded by its charset; number literals a double would change are kept exact (ExactNumber).
+  // A GET or DELETE carries no body, but some clients send their Content-Type on every request:
+  // an empty body is then no body.
   app.addContentTypeParser(JSON_TYPES, { parseAs: 'buffer' }, async (req: FastifyRequest, body: Buffer) => {
+    if (body.length === 0 && !BODY_METHODS.has(req.method)) return undefined;
     const text = decodeJson(req, body);
     const marked = markLongNumbers(text);
     if (!marked) return parseJson(req, text);
@@ -69,6 +81,7 @@ export function registerParsers(app: FastifyInstance, limits: ParserLimits): voi
   });
   // No parseAs: the parser gets the request stream and reads it itself.
   app.addContentTypeParser(XML_TYPES, async (req: FastifyRequest, payload: NodeJS.ReadableStream) => {
+    if (!BODY_METHODS.has(req.method) && noBody(req)) return undefined;
     try {
       const { root, node } = await readXml(req, payload, maxElements);
       return new XmlBody(root, node);
@@ -179,8 +192,20 @@ function readXml(
 
 const mediaType = (header: string | undefined): string => (header ?? '').split(';')[0]!.trim().toLowerCase();
 
-/** The response format: by `Accept`, else the request's own format, else JSON. */
+/** The format `$format` names (`json`, `xml` or a JSON or XML media type), if any. */
+function formatOption(req: FastifyRequest): Format | undefined {
+  const value = (req.query as Record<string, unknown> | undefined)?.['$format'];
+  if (typeof value !== 'string') return undefined;
+  const type = mediaType(value);
+  if (type === 'json' || JSON_TYPES.includes(type)) return 'json';
+  if (type === 'xml' || XML_TYPES.includes(type)) return 'xml';
+  return undefined;
+}
+
+/** The response format: by `$format`, else by `Accept`, else the request's own format, else JSON. */
 export function responseFormat(req: FastifyRequest): Format {
+  const option = formatOption(req);
+  if (option) return option;
   const accept = (req.headers.accept ?? '').toLowerCase();
   const xmlAt = Math.min(
     ...['application/xml', 'text/xml'].map((t) => accept.indexOf(t)).filter((i) => i >= 0),
@@ -194,6 +219,7 @@ export function responseFormat(req: FastifyRequest): Format {
 
 /** The media type to answer with: the one the client named (text/json, text/xml) or the standard one. */
 export function mediaTypeFor(req: FastifyRequest, format: Format): string {
+  if (formatOption(req)) return format === 'xml' ? 'application/xml' : 'application/json';
   const accept = (req.headers.accept ?? '').toLowerCase();
   const sent = mediaType(req.headers['content-type']);
   const [standard, alternative] =
@@ -219,4 +245,29 @@ export function queryOf(req: FastifyRequest): Record<string, string | undefined>
     out[name] = value === undefined ? undefined : String(value);
   }
   return out;
+}
+
+/**
+ * The query string of a route of `kind`, as `queryOf` gives it, with every OData system query
+ * option (a name starting with `$`) checked: one the route does not take is refused, naming it,
+ * and `$format` must name JSON or XML. Other names are custom options, left to the route.
+ */
+export function odataQuery(req: FastifyRequest, kind: RouteKind): Record<string, string | undefined> {
+  const query = queryOf(req);
+  const allowed = QUERY_OPTIONS[kind];
+  for (const name of Object.keys(query)) {
+    if (!name.startsWith('$') || allowed.includes(name)) continue;
+    throw new ContractError({
+      code: 'unsupported_query_option',
+      message: `The query option ${name} is not supported here (this route takes ${allowed.join(', ')})`,
+    });
+  }
+  const format = query['$format'];
+  if (format !== undefined && !formatOption(req)) {
+    throw new ContractError({
+      code: 'invalid_query',
+      message: `$format must be json or xml (or a JSON or XML media type), not ${format}`,
+    });
+  }
+  return query;
 }

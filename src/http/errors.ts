@@ -18,6 +18,7 @@ export const statusOf = (code: ErrorCode): number => ERRORS[code].status;
 export function errorHeaders(err: ContractError): Record<string, string> {
   const headers: Record<string, string> = {};
   if (err.retryAfter !== undefined) headers['retry-after'] = String(err.retryAfter);
+  if (err.allow) headers['allow'] = err.allow.join(', ');
   if (err.code === 'unauthorized') headers['www-authenticate'] = 'Basic realm="api", charset="UTF-8", Bearer';
   return headers;
 }

@@ -25,15 +25,24 @@ function text(req: FastifyRequest, answer: Answer): StoredResponse {
   return { status, contentType: `${mediaTypeFor(req, format)}; charset=utf-8`, body, headers };
 }
 
+/** The entity as `$select` narrows it: its output is the fields chosen (JSON and XML alike). */
+export const projected = (entity: Entity, fields: readonly string[] | undefined): Entity =>
+  fields ? { ...entity, output: fields } : entity;
+
 export interface RecordAnswer {
   entity: Entity;
   status: number;
   row: Row;
   headers?: Record<string, string>;
+  /** The fields `$select` chose; all when absent. */
+  select?: readonly string[] | undefined;
+  /** The `@odata.context` of a JSON answer, when it has one. */
+  context?: string | undefined;
 }
 
 export function recordResponse(req: FastifyRequest, answer: RecordAnswer): StoredResponse {
-  const { entity, status, row, headers = {} } = answer;
+  const { status, row, headers = {}, context } = answer;
+  const entity = projected(answer.entity, answer.select);
   const format = responseFormat(req);
   const record = toRecord(entity, row);
   const all = { ...headers, etag: etag(record) };
@@ -42,7 +51,10 @@ export function recordResponse(req: FastifyRequest, answer: RecordAnswer): Store
     const body = format === 'xml' ? toXml(entity.name, id, { root: true }) : JSON.stringify(id);
     return text(req, { status, format, body, headers: { ...all, 'preference-applied': 'return=minimal' } });
   }
-  const body = format === 'xml' ? recordXml(entity, record) : recordJson(entity, record);
+  let body = format === 'xml' ? recordXml(entity, record) : recordJson(entity, record);
+  if (format === 'json' && context !== undefined) {
+    body = `{"@odata.context":${JSON.stringify(context)}${body === '{}' ? '}' : `,${body.slice(1)}`}`;
+  }
   return text(req, { status, format, body, headers: all });
 }
 
@@ -53,16 +65,22 @@ export interface ListAnswer {
   context: string;
   /** The URL of the next page, when there is one. */
   next?: string | undefined;
+  /** `@odata.count`: how many records match the filter, over all pages (`$count=true`). */
+  count?: number | undefined;
+  /** The fields `$select` chose; all when absent. */
+  select?: readonly string[] | undefined;
 }
 
 export function listResponse(req: FastifyRequest, answer: ListAnswer): StoredResponse {
-  const { entity, records, context, next } = answer;
+  const { records, context, next, count } = answer;
+  const entity = projected(answer.entity, answer.select);
   const format = responseFormat(req);
   const headers: Record<string, string> = next ? { link: `<${next}>; rel="next"` } : {};
   if (format === 'xml') return text(req, { status: 200, format, body: listXml(entity, records), headers });
   const value = records.map((r) => recordJson(entity, r)).join(',');
   const nextLink = next ? `,"@odata.nextLink":${JSON.stringify(next)}` : '';
-  const body = `{"@odata.context":${JSON.stringify(context)},"value":[${value}]${nextLink}}`;
+  const counted = count !== undefined ? `,"@odata.count":${count}` : '';
+  const body = `{"@odata.context":${JSON.stringify(context)}${counted},"value":[${value}]${nextLink}}`;
   return text(req, { status: 200, format, body, headers });
 }
 

@@ -1,22 +1,25 @@
 /**
  * The route family of every entity, registered from the route catalog (`contract/routes.ts`):
- * `GET api/X`, `GET api/X(<guid>)`, `POST api/X`, `PUT api/X(<guid>)`, `DELETE api/X(<guid>)`,
- * `POST api/X/Save`, `POST api/X/SaveMultiple`. Every write goes through the one save pipeline,
- * inside one tenant transaction, under its Idempotency-Key when one is given.
+ * `GET api/X`, `GET api/X/$count`, `GET api/X(<guid>)`, `POST api/X`, `PUT` and `PATCH
+ * api/X(<guid>)`, `DELETE api/X(<guid>)`, `POST api/X/Save`, `POST api/X/SaveMultiple`. Every
+ * write goes through the one save pipeline, inside one tenant transaction, under its
+ * Idempotency-Key when one is given.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { ContractError, MAX_BODY_NESTING, notFound } from '../contract/errors.js';
 import { asRefused, resultJson } from '../contract/results.js';
 import {
   KEY_SEGMENT,
+  METADATA_PATH,
+  METHODS,
   routeCatalog,
   type RouteDoc,
   type RouteKind,
   type RouteLimits,
 } from '../contract/routes.js';
 import type { Database, Executor } from '../db/database.js';
-import { parseFilter, parseOrderBy } from '../db/odata.js';
-import { findById, listRows, type Row } from '../db/records.js';
+import { parseFilter, parseOrderBy, parseSelect } from '../db/odata.js';
+import { countRows, findById, listRows, type Row } from '../db/records.js';
 import { fromDatabaseError } from '../db/errors.js';
 import { deleteRecord } from '../domain/delete.js';
 import { missingReferences } from '../domain/references.js';
@@ -27,10 +30,17 @@ import { toRecord } from '../schema/serialize.js';
 import type { Validator } from '../schema/validate.js';
 import { turns } from '../schema/turns.js';
 import { foreignItem, fromXml, xmlItems, type XmlNode } from '../schema/xml.js';
-import { queryOf, XmlBody } from './content.js';
+import { odataQuery, XmlBody } from './content.js';
 import { principalOf } from './auth.js';
 import { idempotencyKey, withIdempotency, type StoredResponse } from './idempotency.js';
 import { listResponse, recordResponse, resultsResponse, send } from './responses.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route only answers 405 (a method its path does not take). */
+    refusal?: boolean;
+  }
+}
 
 export interface RouteDeps {
   db: Database;
@@ -253,20 +263,23 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
 
   /** The handler of each kind of route, for one entity and one of its route segments. */
   const handlers: Record<
-    Exclude<RouteKind, 'sync'>,
+    Exclude<RouteKind, 'sync' | 'metadata' | 'service'>,
     (entity: Entity, route: RouteDoc) => RouteHandlerMethod
   > = {
     list: (entity, route) => async (req, reply) => {
-      const query = queryOf(req);
+      const query = odataQuery(req, 'list');
       const top = optionalInt(query['$top'], '$top');
       const skip = optionalInt(query['$skip'], '$skip') ?? 0;
-      const filter = query['$filter'] ? parseFilter(entity, query['$filter']) : undefined;
+      const filter = query['$filter'] !== undefined ? parseFilter(entity, query['$filter']) : undefined;
       const orderBy = parseOrderBy(entity, query['$orderby']);
+      const select = parseSelect(entity, query['$select']);
+      const counted = optionalBoolean(query['$count'], '$count');
       const limit = Math.min(top ?? Infinity, deps.limits.pageSize);
-      const rows = await inTenant(req, (tx) =>
-        listRows(tx, entity, { filter, orderBy, limit: limit + 1, offset: skip }),
-      );
-      const base = `${req.protocol}://${req.host}`;
+      const { rows, count } = await inTenant(req, async (tx) => ({
+        rows: await listRows(tx, entity, { filter, orderBy, limit: limit + 1, offset: skip }),
+        count: counted ? await countRows(tx, entity, filter) : undefined,
+      }));
+      const base = baseUrl(req);
       let next: string | undefined;
       if (rows.length > limit && (top === undefined || top > limit)) {
         const params = new URLSearchParams();
@@ -278,16 +291,30 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
         next = `${base}/${route.path}?${params.toString()}`;
       }
       const records = rows.slice(0, limit).map((row) => toRecord(entity, row));
-      const segment = route.path.slice('api/'.length);
-      const context = `${base}/api/$metadata#${segment}`;
-      return send(reply, listResponse(req, { entity, records, context, next }));
+      const context = `${base}/${METADATA_PATH}#${entitySet(route)}${selection(select)}`;
+      reply.header('odata-version', '4.0');
+      return send(reply, listResponse(req, { entity, records, context, next, count, select }));
     },
 
-    get: (entity) => async (req, reply) => {
+    count: (entity) => async (req, reply) => {
+      const query = odataQuery(req, 'count');
+      const filter = query['$filter'] !== undefined ? parseFilter(entity, query['$filter']) : undefined;
+      const count = await inTenant(req, (tx) => countRows(tx, entity, filter));
+      return reply
+        .code(200)
+        .header('odata-version', '4.0')
+        .type('text/plain; charset=utf-8')
+        .send(String(count));
+    },
+
+    get: (entity, route) => async (req, reply) => {
       const id = keyOf(req);
+      const select = parseSelect(entity, odataQuery(req, 'get')['$select']);
       const row = await inTenant(req, (tx) => findById(tx, entity, id));
       if (!row) throw notFound(`${entity.name} ${id}`);
-      return send(reply, recordResponse(req, { entity, status: 200, row }));
+      const context = `${baseUrl(req)}/${METADATA_PATH}#${entitySet(route)}${selection(select)}/$entity`;
+      reply.header('odata-version', '4.0');
+      return send(reply, recordResponse(req, { entity, status: 200, row, select, context }));
     },
 
     create: (entity, route) => (req, reply) =>
@@ -330,8 +357,8 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
       }),
 
     saveMultiple: (entity) => async (req, reply) => {
+      const atomic = /^(true|1)$/i.test(odataQuery(req, 'saveMultiple')['allOrNone'] ?? '');
       const records = await batchOf(entity, req, deps.limits.maxBatch);
-      const atomic = /^(true|1)$/i.test(queryOf(req)['allOrNone'] ?? '');
       return write(req, reply, async (tx) => {
         const outcome = await saveRecords(tx, entity, records, {
           mode: 'upsert',
@@ -353,14 +380,76 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
   };
 
   for (const route of routeCatalog(deps.registry, deps.limits)) {
-    if (route.kind === 'sync' || !route.entity) continue;
+    if (route.kind === 'sync' || route.kind === 'metadata' || route.kind === 'service' || !route.entity)
+      continue;
+    const handler = handlers[route.kind](route.entity, route);
+    const checked: RouteHandlerMethod = ['list', 'count', 'get', 'saveMultiple'].includes(route.kind)
+      ? handler
+      : function (req, reply) {
+          odataQuery(req, route.kind);
+          return handler.call(this, req, reply);
+        };
     app.route({
       method: route.method,
       url: urlOf(route),
       bodyLimit: route.kind === 'saveMultiple' ? deps.bodyLimits.batch : deps.bodyLimits.single,
-      handler: handlers[route.kind](route.entity, route),
+      handler: checked,
     });
   }
+}
+
+/**
+ * Every path of the catalog answers the methods it does not take with 405 and an `Allow` header
+ * (HEAD with GET), decided once the caller is authenticated and before any body is read.
+ */
+export function registerMethodNotAllowed(
+  app: FastifyInstance,
+  registry: Registry,
+  limits: RouteLimits,
+): void {
+  const byUrl = new Map<string, Set<string>>();
+  for (const route of routeCatalog(registry, limits)) {
+    const url = urlOf(route);
+    let methods = byUrl.get(url.toLowerCase());
+    if (!methods) byUrl.set(url.toLowerCase(), (methods = new Set()));
+    methods.add(route.method);
+  }
+  for (const [url, methods] of byUrl) {
+    // HEAD is answered wherever GET is; elsewhere it is refused like the others.
+    const others = [...METHODS.filter((m) => !methods.has(m)), ...(methods.has('GET') ? [] : ['HEAD'])];
+    if (others.length === 0) continue;
+    const allow = METHODS.filter((m) => methods.has(m)).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]));
+    const refuse = async (req: FastifyRequest): Promise<never> => {
+      throw new ContractError({
+        code: 'method_not_allowed',
+        message: `${req.method} is not allowed on ${req.url.split('?')[0]}; it takes ${allow.join(', ')}`,
+        allow,
+      });
+    };
+    app.route({
+      method: [...others],
+      url,
+      bodyLimit: 1,
+      config: { refusal: true },
+      onRequest: refuse,
+      handler: refuse,
+    });
+  }
+}
+
+/** The scheme and host the client used (those its proxy forwarded when TRUST_PROXY trusts it). */
+export const baseUrl = (req: FastifyRequest): string => `${req.protocol}://${req.host}`;
+
+/** The entity set a route serves: its segment after `api/`. */
+const entitySet = (route: RouteDoc): string => route.path.slice('api/'.length).split(/[/(]/)[0]!;
+
+/** The `(a,b)` of a context URL for the fields `$select` chose. */
+const selection = (select: readonly string[] | undefined): string => (select ? `(${select.join(',')})` : '');
+
+function optionalBoolean(raw: string | undefined, name: string): boolean {
+  if (raw === undefined) return false;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ContractError({ code: 'invalid_query', message: `${name} must be true or false` });
 }
 
 function optionalInt(raw: string | undefined, name: string): number | undefined {

@@ -5,7 +5,7 @@ import { decodeCursor, pullChanges, type ChangePage } from '../domain/sync.js';
 import type { Entity, Registry } from '../schema/registry.js';
 import { recordJson, recordXml } from '../schema/serialize.js';
 import { escapeXml, XSI } from '../schema/xml.js';
-import { queryOf, responseFormat, sendText } from './content.js';
+import { odataQuery, responseFormat, sendText } from './content.js';
 import { SYNC_PAGE_DEFAULT, SYNC_PAGE_MAX, SYNC_PATH } from '../contract/routes.js';
 import { principalOf } from './auth.js';
 import { ContractError } from '../contract/errors.js';
@@ -50,7 +50,7 @@ function pageXml(registry: Registry, page: ChangePage): string {
 
 export function registerSyncRoutes(app: FastifyInstance, db: Database, registry: Registry): void {
   app.get(`/${SYNC_PATH}`, async (req, reply) => {
-    const query = queryOf(req);
+    const query = odataQuery(req, 'sync');
     const cursor = decodeCursor(query['since']);
     const entities = selected(registry, query['entities']);
     const raw = query['limit'];
