@@ -186,7 +186,9 @@ describe('$select and the context of one record', () => {
       `<ArrayOfjob_type xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><job_type><description>desc</description><id>${id}</id></job_type></ArrayOfjob_type>`,
     );
     const star = await list(`/api/JobType?$filter=code eq 'SEL'&$select=*`);
-    assert.deepEqual(Object.keys(star.value[0]!), [...registry.entity('job_type').output]);
+    // Every field that has a value (members without one are left out).
+    const stored = registry.entity('job_type').output.filter((f) => f !== 'sales_organization_id');
+    assert.deepEqual(Object.keys(star.value[0]!), stored);
   });
 
   it('refuses a field that does not exist, naming it', async () => {

@@ -64,7 +64,8 @@ describe('parseFilter', () => {
     const [q, p, d] = [
       cmp('quantity', '>', '$1::numeric'),
       cmp('price', '<', '$2::numeric'),
-      cmp('is_dummy', '=', '$3::boolean'),
+      // A flag is never null: the plain comparison.
+      '"is_dummy" = $3::boolean',
     ];
     gives('quantity gt 1 and price lt 2 or is_dummy eq true', `(${q} AND ${p} OR ${d})`, ['1', '2', true]);
     gives('quantity gt 1 and (price lt 2 or is_dummy eq false)', `${q} AND ((${p} OR ${d}))`, [
@@ -111,8 +112,8 @@ describe('parseFilter', () => {
     const numbers = { '11': '11', '-1.5': '-1.5', '13.0m': '13.0', '1e3': '1e3', '2.5d': '2.5' };
     for (const [literal, param] of Object.entries(numbers))
       gives(`price eq ${literal}`, cmp('price', '=', '$1::numeric'), [param]);
-    gives('is_dummy eq true', cmp('is_dummy', '=', '$1::boolean'), [true]);
-    gives('is_dummy ne false', cmp('is_dummy', '<>', '$1::boolean'), [false]);
+    gives('is_dummy eq true', '"is_dummy" = $1::boolean', [true]);
+    gives('is_dummy ne false', '"is_dummy" <> $1::boolean', [false]);
     gives('remark eq null', '"remark" IS NULL', []);
     gives('jobs_id ne null', '"jobs_id" IS NOT NULL', []);
     rejects('quantity gt null', /null/);
