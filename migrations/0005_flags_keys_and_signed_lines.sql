@@ -2,6 +2,7 @@
 -- Review it like code; edit it before it is committed if it must do more (a data backfill,
 -- a rename instead of drop and add). Once applied anywhere, it never changes.
 --
+-- replace function fs_log_change
 -- replace function job_part_usage_signed_guard
 -- db_country: drop index db_country_erp_key
 -- db_country: add index db_country_erp_key
@@ -127,6 +128,31 @@
 -- job_part_usage.is_customized: default false
 -- job_part_usage.is_customized: NOT NULL
 
+CREATE OR REPLACE FUNCTION "fs_log_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- The purge removes expired rows without logging them.
+  IF current_setting('fieldservice.purging', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    INSERT INTO change_log (tenant_id, entity, record_id, row_version, deleted)
+    SELECT tenant_id, TG_TABLE_NAME, id, row_version + 1, true FROM fs_old ORDER BY id;
+  ELSE
+    -- An insert that waited on a deletion of the same id (a re-create racing the delete) took its
+    -- version before that deletion committed: refused as a serialization failure, so that the
+    -- retry goes on from the deletion's version. This statement sees what committed meanwhile.
+    IF TG_OP = 'INSERT' AND EXISTS (
+      SELECT 1 FROM fs_new n JOIN change_log c ON c.tenant_id = n.tenant_id AND c.entity = TG_TABLE_NAME
+        AND c.record_id = n.id AND c.deleted AND c.row_version >= n.row_version
+    ) THEN
+      RAISE EXCEPTION 'a deletion of this record committed while it was created again: retry'
+        USING ERRCODE = 'serialization_failure';
+    END IF;
+    INSERT INTO change_log (tenant_id, entity, record_id, row_version, deleted)
+    SELECT tenant_id, TG_TABLE_NAME, id, row_version, false FROM fs_new ORDER BY id;
+  END IF;
+  RETURN NULL;
+END $$;
 CREATE OR REPLACE FUNCTION "job_part_usage_signed_guard"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   -- A migration's backfill fills new columns of every row, signed ones included.

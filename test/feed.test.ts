@@ -162,7 +162,13 @@ describe('a record deleted while another transaction creates it again', () => {
           { id, name: 'z again' },
           ...Array.from({ length: 200 }, (_, i) => ({ id: randomUUID(), name: `n${i}` })),
         ];
-        const saving = save(ctx.a, deleteFirst ? batch : batch.reverse());
+        // A batch, or one record alone (Save), as the other request.
+        const saving = deleteFirst
+          ? save(ctx.a, batch)
+          : call(ctx, 'POST', '/api/JobType/Save', { body: { id, name: 'z again' } }).then((res) => {
+              assert.equal(res.statusCode, 201, res.body);
+              return [{ success: true }];
+            });
         // The batch is waiting on the row lock (bounded wait for it to get there).
         for (let i = 0; i < 100; i++) {
           const waiting = await ctx.db.query<{ n: number }>(
@@ -179,7 +185,10 @@ describe('a record deleted while another transaction creates it again', () => {
           results.every((r) => r['success']),
           JSON.stringify(results.slice(0, 3)),
         );
-        assert.equal((await call(ctx, 'GET', `/api/JobType(${id})`)).statusCode, 200);
+        const again = await call(ctx, 'GET', `/api/JobType(${id})`);
+        assert.equal(again.statusCode, 200);
+        // Created (1), deleted (2), created again (3): the version goes on across the race.
+        assert.equal(again.json<Body>()['row_version'], 3, again.body);
         await client.catchUp();
         assert.ok(client.local.has(id), 'the re-created record reached the client');
         const fresh = new Client(ctx.a, 'JobType', 500);

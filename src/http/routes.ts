@@ -202,6 +202,9 @@ function refusal(outcome: SaveOutcome): ContractError {
   return new ContractError({ code: failure.code, message, errors, details });
 }
 
+/** How many times a write rolled back by a serialization failure or deadlock is run. */
+const WRITE_ATTEMPTS = 3;
+
 export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { db, validator } = deps;
   /** Single-record writes refused for a missing reference, by their error. */
@@ -216,13 +219,18 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
     work: (tx: Executor) => Promise<StoredResponse>,
   ) => {
     const key = idempotencyKey(req);
-    try {
-      const response = await inTenant(req, (tx) =>
-        key ? withIdempotency(tx, { req, key, ttlMs: deps.idempotencyTtlMs }, () => work(tx)) : work(tx),
-      );
-      return await send(reply, response);
-    } catch (err) {
-      throw await withEveryMissingReference(req, err);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await inTenant(req, (tx) =>
+          key ? withIdempotency(tx, { req, key, ttlMs: deps.idempotencyTtlMs }, () => work(tx)) : work(tx),
+        );
+        return await send(reply, response);
+      } catch (err) {
+        // A serialization failure or a deadlock rolled the whole request back: it runs again from
+        // its body in memory, a few times, before the client is told to retry (503 `retry`).
+        if (attempt < WRITE_ATTEMPTS && fromDatabaseError(err)?.code === 'retry') continue;
+        throw await withEveryMissingReference(req, err);
+      }
     }
   };
 

@@ -259,6 +259,16 @@ BEGIN
     INSERT INTO change_log (tenant_id, entity, record_id, ${VERSION_FIELD}, deleted)
     SELECT tenant_id, TG_TABLE_NAME, id, ${VERSION_FIELD} + 1, true FROM fs_old ORDER BY id;
   ELSE
+    -- An insert that waited on a deletion of the same id (a re-create racing the delete) took its
+    -- version before that deletion committed: refused as a serialization failure, so that the
+    -- retry goes on from the deletion's version. This statement sees what committed meanwhile.
+    IF TG_OP = 'INSERT' AND EXISTS (
+      SELECT 1 FROM fs_new n JOIN change_log c ON c.tenant_id = n.tenant_id AND c.entity = TG_TABLE_NAME
+        AND c.record_id = n.id AND c.deleted AND c.${VERSION_FIELD} >= n.${VERSION_FIELD}
+    ) THEN
+      RAISE EXCEPTION 'a deletion of this record committed while it was created again: retry'
+        USING ERRCODE = 'serialization_failure';
+    END IF;
     INSERT INTO change_log (tenant_id, entity, record_id, ${VERSION_FIELD}, deleted)
     SELECT tenant_id, TG_TABLE_NAME, id, ${VERSION_FIELD}, false FROM fs_new ORDER BY id;
   END IF;
