@@ -214,6 +214,8 @@ describe('an upgrade to a newer build', () => {
           assert.notEqual(got['row_version'], record['row_version']);
           for (const r of [got, record]) for (const f of ['row_version', 'modified_dateutc']) delete r[f];
         }
+        // The context names the host the record was asked of.
+        for (const r of [got, record]) delete r['@odata.context'];
         assert.deepEqual(got, record, route);
       }
       // The widened field takes 300 characters; the new field is required from now on.
