@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../src/app.js';
 import { loadMigrations, migrate, MIGRATIONS_DIR } from '../src/db/migrate.js';
 import { registry } from '../src/schema/registry.js';
-import { call, createTenant, openEmptyDatabase, setup, type TestContext } from './helpers.js';
+import { call, createTenant, openEmptyDatabase, setup, tenantIdOf, type TestContext } from './helpers.js';
 
 type Body = Record<string, unknown>;
 
@@ -31,10 +31,7 @@ const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 
 /** The stored row, read from the database in the tenant of `ctx.a`. */
 async function stored(table: string, id: string): Promise<Body | undefined> {
-  const tenant = await ctx.db.query<{ id: string }>('SELECT id FROM tenant WHERE domain = $1', [
-    ctx.a.domain,
-  ]);
-  return ctx.db.withTenant(tenant.rows[0]!.id, async (tx) => {
+  return ctx.db.withTenant(await tenantIdOf(ctx.db, ctx.a.domain), async (tx) => {
     const r = await tx.query(`SELECT * FROM "${table}" WHERE id = $1`, [id]);
     return r.rows[0] as Body | undefined;
   });

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { purgeExpired } from '../src/domain/purge.js';
 import { registry } from '../src/schema/registry.js';
-import { call, setup, type Tenant, type TestContext } from './helpers.js';
+import { call, setup, type Tenant, type TestContext, tenantIdOf } from './helpers.js';
 
 let ctx: TestContext;
 before(async () => {
@@ -326,10 +326,8 @@ describe('overlapping batches', () => {
     // Each record holds the values of one of the last round's writers, whole.
     const names = new Set(
       (
-        await ctx.db.withTenant(
-          (await ctx.db.query<{ id: string }>('SELECT id FROM tenant WHERE domain = $1', [ctx.a.domain]))
-            .rows[0]!.id,
-          (tx) => tx.query<{ name: string }>('SELECT name FROM job_type WHERE id = ANY($1::uuid[])', [ids]),
+        await ctx.db.withTenant(await tenantIdOf(ctx.db, ctx.a.domain), (tx) =>
+          tx.query<{ name: string }>('SELECT name FROM job_type WHERE id = ANY($1::uuid[])', [ids]),
         )
       ).rows.map((r) => r.name),
     );

@@ -88,6 +88,14 @@ export async function createTenant(db: Database, domain: string): Promise<Tenant
   return { domain, auth: basic('api', issued.password, domain), token: issued.token };
 }
 
+/** The id of the tenant of a credential domain. */
+export async function tenantIdOf(db: Database, domain: string): Promise<string> {
+  const r = await db.query<{ id: string }>('SELECT id FROM tenant WHERE domain = $1', [domain]);
+  const id = r.rows[0]?.id;
+  if (!id) throw new Error(`no tenant ${domain}`);
+  return id;
+}
+
 export async function setup(config: Record<string, unknown> = {}): Promise<TestContext> {
   const test = await openTestDatabase();
   const app = await buildApp({ db: test.db, logger: false, config });

@@ -14,7 +14,7 @@ import { OData } from '@odata/client';
 import { isList, VERSION_FIELD } from '../src/schema/registry.js';
 import { registry } from '../src/schema/registry.js';
 import { notNullFields } from '../src/schema/nullability.js';
-import { setup, type TestContext } from './helpers.js';
+import { setup, type TestContext, tenantIdOf } from './helpers.js';
 
 const { xml2json } = createRequire(import.meta.url)('odata-csdl') as {
   xml2json(xml: string, options: { strict?: boolean; messages?: unknown[] }): Csdl;
@@ -58,8 +58,7 @@ after(async () => {
   await ctx.close();
 });
 
-const tenantId = async (): Promise<string> =>
-  (await ctx.db.query<{ id: string }>('SELECT id FROM tenant WHERE domain = $1', [ctx.a.domain])).rows[0]!.id;
+const tenantId = async (): Promise<string> => await tenantIdOf(ctx.db, ctx.a.domain);
 
 /** A stored job type, read from the database itself. */
 async function stored(id: string): Promise<Record<string, unknown> | undefined> {

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../src/config.js';
 import { parseFilter } from '../src/db/odata.js';
 import { registry } from '../src/schema/registry.js';
-import { call, createTenant, setup, type Tenant, type TestContext } from './helpers.js';
+import { call, createTenant, setup, type Tenant, type TestContext, tenantIdOf } from './helpers.js';
 
 let ctx: TestContext;
 let c: Tenant;
@@ -31,8 +31,7 @@ const list = async (url: string, as: Tenant = c): Promise<Page> => {
   return res.json<Page>();
 };
 
-const tenantOf = async (t: Tenant): Promise<string> =>
-  (await ctx.db.query<{ id: string }>('SELECT id FROM tenant WHERE domain = $1', [t.domain])).rows[0]!.id;
+const tenantOf = async (t: Tenant): Promise<string> => await tenantIdOf(ctx.db, t.domain);
 
 /** A job type as stored, read from the database. */
 async function stored(t: Tenant, id: string): Promise<Row | undefined> {
