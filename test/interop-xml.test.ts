@@ -11,14 +11,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { call, setup, type TestContext } from './helpers.js';
+import { call, setup, type TestContext, tenantIdOf } from './helpers.js';
 
 let ctx: TestContext;
 let tenantA: string;
 before(async () => {
   ctx = await setup();
-  const r = await ctx.db.query<{ id: string }>('SELECT id FROM tenant WHERE domain = $1', [ctx.a.domain]);
-  tenantA = r.rows[0]!.id;
+  tenantA = await tenantIdOf(ctx.db, ctx.a.domain);
 });
 after(async () => {
   await ctx.close();

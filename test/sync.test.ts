@@ -9,14 +9,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { purgeExpired } from '../src/domain/purge.js';
 import { registry } from '../src/schema/registry.js';
-import { call, createTenant, setup, type Tenant, type TestContext } from './helpers.js';
+import { call, createTenant, setup, type Tenant, type TestContext, tenantIdOf } from './helpers.js';
 
 let ctx: TestContext;
 let tenantA: string;
 before(async () => {
   ctx = await setup();
-  const r = await ctx.db.query<{ id: string }>('SELECT id FROM tenant WHERE domain = $1', [ctx.a.domain]);
-  tenantA = r.rows[0]!.id;
+  tenantA = await tenantIdOf(ctx.db, ctx.a.domain);
 });
 after(async () => {
   await ctx.close();
