@@ -15,8 +15,8 @@
  * server of TEST_DATABASE_URL, no database restart) and `pglite` (one process on an embedded
  * database in a temporary folder, killed and restarted on the same folder).
  *
- * Options: --seconds N (VERIFY_SECONDS, 60) per scenario, --processes N (VERIFY_PROCESSES, 3),
- * --scenario postgres|pglite|postgres,pglite (VERIFY_SCENARIO, both).
+ * Options: --seconds N (SYNC_VERIFY_SECONDS, 60) per scenario, --processes N (SYNC_VERIFY_PROCESSES,
+ * 3), --scenario postgres|pglite|postgres,pglite (SYNC_VERIFY_SCENARIO, both).
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { XMLParser } from 'fast-xml-parser';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { purgeExpired } from '../src/domain/purge.js';
@@ -48,14 +49,21 @@ function whole(name: string, raw: string | undefined, fallback: number): number 
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number >= 1, got "${raw}"`);
   return n;
 }
-const SECONDS = whole('--seconds', args.seconds ?? process.env['VERIFY_SECONDS'], 60);
-const PROCESSES = whole('--processes', args.processes ?? process.env['VERIFY_PROCESSES'], 3);
-const SCENARIOS = (args.scenario ?? process.env['VERIFY_SCENARIO'] ?? 'postgres,pglite').split(',');
+const SECONDS = whole('--seconds', args.seconds ?? process.env['SYNC_VERIFY_SECONDS'], 60);
+const PROCESSES = whole('--processes', args.processes ?? process.env['SYNC_VERIFY_PROCESSES'], 3);
+const SCENARIOS = (args.scenario ?? process.env['SYNC_VERIFY_SCENARIO'] ?? 'postgres,pglite').split(',');
 for (const s of SCENARIOS)
   if (s !== 'postgres' && s !== 'pglite') throw new Error(`--scenario: ${s} is not postgres or pglite`);
 
 const WRITERS = 4;
-const PAGE_SIZES = [3, 7, 25, 200];
+/** Pullers: page size and the encoding they ask for (an XML client reads its pages with fast-xml-parser). */
+const PULLERS: { limit: number; xml: boolean }[] = [
+  { limit: 3, xml: false },
+  { limit: 7, xml: true },
+  { limit: 25, xml: false },
+  { limit: 200, xml: false },
+  { limit: 11, xml: true },
+];
 const DOMAIN = 'verify.test';
 const USER = 'verify';
 const PASSWORD = 'verify-sync-password';
@@ -170,7 +178,7 @@ interface Scenario {
   /** Tables of the tenant: live records by `table:id`. */
   readState(): Promise<Map<string, { version: number; token: string }>>;
   /** Faults, each at its fraction of the run. */
-  faults: { at: number; name: string; run(): Promise<string> }[];
+  faults: { at: number; name: string; run(h: Harness): Promise<string> }[];
   /** Faults one after the other (each not before its time), as on a single process. */
   serial?: boolean;
 }
@@ -215,6 +223,11 @@ class Harness {
       signal: AbortSignal.timeout(30_000),
     });
     return { status: res.status, body: await res.text(), headers: res.headers };
+  }
+
+  /** Writes made from the side, straight in the tables: acknowledged when their transaction committed. */
+  recordSide(targets: Target[], sent: number, committed: boolean): void {
+    this.record(targets, sent, () => (committed ? 'ack' : 'none'));
   }
 
   private record(
@@ -400,6 +413,51 @@ class Harness {
   }
 }
 
+interface Page {
+  changes: {
+    entity: string;
+    id: string;
+    deleted: boolean;
+    row_version: number;
+    record?: Record<string, unknown>;
+  }[];
+  next: string;
+  has_more: boolean;
+}
+
+/** A page of `<SyncChanges>` as an XML client reads it: element values are text, nothing inferred. */
+const xmlReader = new XMLParser({
+  parseTagValue: false,
+  ignoreAttributes: true,
+  isArray: (name, path) => name === 'change' && path === 'SyncChanges.changes.change',
+});
+function xmlPage(body: string): Page {
+  const doc = xmlReader.parse(body) as {
+    SyncChanges: {
+      changes: '' | { change: Record<string, string | Record<string, Record<string, unknown>>>[] };
+      next: string;
+      has_more: string;
+    };
+  };
+  const root = doc.SyncChanges;
+  const list = root.changes === '' ? [] : root.changes.change;
+  return {
+    changes: list.map((c) => {
+      const entity = String(c['entity']);
+      const record = c['record'] as Record<string, Record<string, unknown>> | undefined;
+      return {
+        entity,
+        id: String(c['id']),
+        deleted: c['deleted'] === 'true',
+        row_version: Number(c['row_version']),
+        ...(record ? { record: record[entity] ?? {} } : {}),
+      };
+    }),
+    next: String(root.next),
+    has_more: root.has_more === 'true',
+  };
+}
+
 /** A client following the README's protocol; each page from any live process. */
 class Puller {
   readonly local = new Map<string, { version: number; token: string }>();
@@ -410,7 +468,7 @@ class Puller {
   pages = 0;
   duplicates = 0;
   regressions = 0;
-  /** A record created again after its deletion was purged: its versions start again from 1. */
+  /** A record created (and maybe deleted) again after its deletion was purged: versions from 1 again. */
   restartedVersions = 0;
   /** The deliveries counted as twice or older, described. */
   readonly odd: string[] = [];
@@ -418,6 +476,7 @@ class Puller {
     readonly name: string,
     readonly harness: Harness,
     readonly limit: number,
+    readonly xml = false,
   ) {}
 
   /** One page; undefined when the page could not be had (process down, 503), to try again. */
@@ -430,6 +489,8 @@ class Puller {
         server,
         'GET',
         `/api/Sync/Changes?entities=${ROUTES.join(',')}&limit=${this.limit}${since}`,
+        undefined,
+        this.xml ? { accept: 'application/xml' } : {},
       );
     } catch {
       return undefined;
@@ -446,23 +507,15 @@ class Puller {
       this.harness.stats.unexpected.push(`${this.name} pull: ${res.status} ${res.body.slice(0, 200)}`);
       return undefined;
     }
-    const page = JSON.parse(res.body) as {
-      changes: {
-        entity: string;
-        id: string;
-        deleted: boolean;
-        row_version: number;
-        record?: Record<string, unknown>;
-      }[];
-      next: string;
-      has_more: boolean;
-    };
+    const page = this.xml ? xmlPage(res.body) : (JSON.parse(res.body) as Page);
     for (const c of page.changes) {
       const key = `${c.entity}:${c.id}`;
       const before = this.seen.get(key);
       const purges = this.harness.purges;
       if (before && before.version >= c.row_version) {
-        if (before.deleted && !c.deleted && purges > before.purges) this.restartedVersions++;
+        // Once its deletion is purged, a record created again starts again from version 1; so may its
+        // next deletion, delivered at a version that is not above the purged one.
+        if (before.deleted && purges > before.purges) this.restartedVersions++;
         else {
           if (before.version === c.row_version) this.duplicates++;
           else this.regressions++;
@@ -521,7 +574,7 @@ function compare(
   caughtUp: boolean,
 ): Comparison {
   const c: Comparison = {
-    name: `${p.name} (limit ${p.limit})`,
+    name: `${p.name} (limit ${p.limit}${p.xml ? ', XML' : ''})`,
     compared: 0,
     missing: 0,
     extra: 0,
@@ -593,7 +646,7 @@ function table(headers: string[], rows: (string | number)[][]): string {
 /** Runs writers, pullers and faults for the time given, then compares; true when everything holds. */
 async function runScenario(scenario: Scenario): Promise<boolean> {
   const h = new Harness(scenario.servers);
-  const pullers = PAGE_SIZES.map((limit, i) => new Puller(`puller ${i + 1}`, h, limit));
+  const pullers = PULLERS.map((p, i) => new Puller(`puller ${i + 1}`, h, p.limit, p.xml));
   const started = now();
   const faultLog: string[] = [];
   // Each fault at its own time; they may overlap (a restart still under way when the next begins).
@@ -622,7 +675,7 @@ async function runScenario(scenario: Scenario): Promise<boolean> {
       if (purging) h.purges++;
       const t0 = now();
       try {
-        const what = await f.run();
+        const what = await f.run(h);
         faultLog.push(
           `${((t0 - started) / 1000).toFixed(1)} s  ${f.name}: ${what} (${Math.round(now() - t0)} ms)`,
         );
@@ -786,21 +839,51 @@ async function postgresScenario(): Promise<Scenario> {
   const servers = Array.from({ length: PROCESSES }, (_, i) => new Server(`process ${i + 1}`, env));
   for (const s of servers) cleanups.push(() => s.kill9());
   await Promise.all(servers.map((s) => s.start()));
-  const side = async (): Promise<string> => {
+  // A transaction held open from the side: it inserts a record, updates one, deletes one and
+  // deletes one of the logically deleted entity (rows locked in id order), then commits 4 s later,
+  // after writes through the servers that began after it have committed.
+  const side = async (h: Harness): Promise<string> => {
+    const sent = now();
     const id = randomUUID();
+    const token = `side-${id.slice(0, 8)}`;
+    const [a, b] = [pick(h.pools.JobType), pick(h.pools.JobType)];
+    const ops = (a && b && a !== b ? [a, b].sort() : []).map((target, i) =>
+      i === 0 ? { kind: 'update' as const, id: target } : { kind: 'delete' as const, id: target },
+    );
+    const dispatch = pick(h.pools.JobDispatchLog);
+    const changed: Target[] = [];
     try {
       await db.withTenant(tenantId, async (tx) => {
-        await tx.query('INSERT INTO job_type (id, name) VALUES ($1, $2)', [id, `side-${id.slice(0, 8)}`]);
+        await tx.query('INSERT INTO job_type (id, name) VALUES ($1, $2)', [id, token]);
+        changed.push(h.target('JobType', id, token));
+        for (const op of ops) {
+          const r =
+            op.kind === 'update'
+              ? await tx.query('UPDATE job_type SET name = $2 WHERE id = $1', [op.id, `${token}.u`])
+              : await tx.query('DELETE FROM job_type WHERE id = $1', [op.id]);
+          if (r.rowCount) changed.push(h.target('JobType', op.id, `${token}.u`, op.kind === 'delete'));
+        }
+        if (dispatch) {
+          const r = await tx.query(
+            'UPDATE job_dispatch_log SET sys_logical_delete = true WHERE id = $1 AND sys_logical_delete IS NOT TRUE',
+            [dispatch],
+          );
+          if (r.rowCount) changed.push(h.target('JobDispatchLog', dispatch, token, true));
+        }
         await sleep(4000);
       });
     } catch (err) {
-      // A database restart that overlaps ends the transaction: nothing of it committed, which the
-      // comparison with the tables then checks like every other record.
-      if ((err as { code?: string }).code === '57P01' || /terminat/i.test((err as Error).message))
-        return `job_type ${id} inserted, its transaction ended by the database restart (not committed)`;
+      h.recordSide(changed, sent, false);
+      // A database restart that overlaps ends the transaction, and a deadlock with a batch may
+      // choose it: nothing of it committed, which the comparison with the tables then checks.
+      const code = (err as { code?: string }).code;
+      if (code === '57P01' || code === '40P01' || /terminat/i.test((err as Error).message))
+        return `${changed.length} writes (insert, update, deletes), transaction ended (${code ?? 'terminated'}, not committed)`;
       throw err;
     }
-    return `job_type ${id} inserted, committed 4 s later`;
+    h.recordSide(changed, sent, true);
+    h.pools.JobType.push(id);
+    return `${changed.length} writes (insert ${id.slice(0, 8)}, ${ops.map((o) => o.kind).join(', ')}${dispatch ? ', logical delete' : ''}) committed 4 s later`;
   };
   const purgeLoop = async (): Promise<string> => purge(db);
   const kill = async (): Promise<string> => {
@@ -911,7 +994,7 @@ async function pgliteScenario(): Promise<Scenario> {
 let ok = true;
 try {
   process.stdout.write(
-    `verify:sync: ${SECONDS} s per scenario, ${WRITERS} writers, pullers with pages of ${PAGE_SIZES.join(', ')}\n`,
+    `verify:sync: ${SECONDS} s per scenario, ${WRITERS} writers, pullers with pages of ${PULLERS.map((p) => `${p.limit}${p.xml ? ' (XML)' : ''}`).join(', ')}\n`,
   );
   for (const name of SCENARIOS) {
     process.stdout.write(`\n== ${name}\n`);
