@@ -31,8 +31,10 @@ export async function startProcess(
   for (let i = 0; i < 600; i++) {
     if (proc.exitCode !== null) break;
     try {
-      await fetch(`${url}/health`);
-      return { proc, url, port };
+      // While the server opens its database, /health says "starting".
+      const res = await fetch(`${url}/health`);
+      if (!(await res.text()).includes('"starting"')) return { proc, url, port };
+      await new Promise((r) => setTimeout(r, 100));
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -3,8 +3,14 @@
  * negotiation, authentication, the routes of every entity and the error mapping.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from 'fastify';
 import { loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { createAuthenticator } from './http/auth.js';
@@ -19,6 +25,7 @@ import { registerSyncRoutes } from './http/sync-routes.js';
 import { registerDocsRoutes } from './http/docs-routes.js';
 import { registerHelpRoutes } from './http/help-routes.js';
 import { registerOperations } from './http/operations.js';
+import { registerService } from './http/service.js';
 import { registry } from './schema/registry.js';
 import { createValidator } from './schema/validate.js';
 
@@ -29,6 +36,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Where JSON log lines go (default stdout). */
   logStream?: NodeJS.WritableStream;
+  /** The process's logger (the server's), instead of one made here. */
+  loggerInstance?: Logger;
 }
 
 declare module 'fastify' {
@@ -64,14 +73,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   }
 
   const app = Fastify({
-    logger:
-      options.logger === false
-        ? false
-        : {
-            level: config.logLevel,
-            redact: ['req.headers.authorization'],
-            ...(options.logStream ? { stream: options.logStream } : {}),
-          },
+    ...(options.logger === false
+      ? { logger: false }
+      : {
+          loggerInstance: (options.loggerInstance ??
+            createLogger(config.logLevel, options.logStream)) as FastifyBaseLogger,
+        }),
+    // One line per request, written by the service layer once it is answered (with tenant, user, code).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     // Behind a reverse proxy: whose X-Forwarded-For/-Proto/-Host to believe (links, client address).
     trustProxy:
@@ -123,6 +132,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     batchConcurrencyPerTenant: config.batchConcurrencyPerTenant,
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
+  await registerService(app, { corsOrigins: config.corsOrigins });
   // The authenticator listens for changes of credentials (also those of other servers) until closed.
   const auth = createAuthenticator(db, config.authFailureLimit);
   await auth.start().catch(async (err: unknown) => {
@@ -134,7 +144,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   // on the raw URL for the paths that match no route.
   const API = /^\/api(\/|$)/i;
   app.addHook('onRequest', async (req) => {
-    if (API.test(req.routeOptions.url ?? '') || API.test(req.url))
+    // A browser's CORS preflight carries no credentials (answered above when CORS_ORIGINS allows it).
+    const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+    if (!preflight && (API.test(req.routeOptions.url ?? '') || API.test(req.url)))
       req.principal = await auth.authenticate(req);
     // A path that matches no route is answered before any body is read.
     if (req.routeOptions.url === undefined) throw notFound(req);
@@ -205,6 +217,7 @@ function sendError(
   err: ContractError,
 ): ReturnType<typeof sendText> {
   const body = errorBody(err);
+  reply.errorCode = body.code;
   for (const [name, value] of Object.entries(errorHeaders(err))) reply.header(name, value);
   const format = responseFormat(req);
   return sendText(reply, body.status, format, format === 'xml' ? errorXml(body) : errorJson(body));

@@ -29,3 +29,5 @@ const commit = process.env['BUILD_COMMIT'] || gitCommit();
 /** Package name and version, with the commit when known: `fieldservice-api 0.1.0+1a2b3c4d5e6f`. */
 export const buildName = `${pkg.name} ${pkg.version}${commit ? `+${commit}` : ''}`;
 export const buildVersion = pkg.version;
+/** The commit of this build, when known. */
+export const buildCommit: string | undefined = commit;

@@ -51,15 +51,55 @@ export interface Config {
    * false (none), true (any), the addresses or CIDRs of the proxies, or the number of hops.
    */
   trustProxy: boolean | string[] | number;
+  /** Origins a browser may call the API from (CORS), `*` for any; empty: none. */
+  corsOrigins: string[];
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return value;
+/** Every problem of the configuration, one line each: the server does not start with any. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads the environment, collecting a line per invalid variable. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(readonly env: NodeJS.ProcessEnv) {}
+
+  int(name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      this.problems.push(
+        `${name} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got "${raw}"`,
+      );
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = (this.env[name] ?? '').trim().toLowerCase();
+    if (raw === '') return fallback;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    this.problems.push(`${name} must be true or false, got "${this.env[name]}"`);
+    return fallback;
+  }
+
+  check<T>(fallback: T, read: () => T): T {
+    try {
+      return read();
+    } catch (err) {
+      this.problems.push((err as Error).message);
+      return fallback;
+    }
+  }
 }
 
 function trustProxy(raw: string | undefined): boolean | string[] | number {
@@ -73,29 +113,73 @@ function trustProxy(raw: string | undefined): boolean | string[] | number {
   return list;
 }
 
+/** A PostgreSQL connection URL, checked before any connection is tried. */
+function databaseUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('DATABASE_URL is not a URL: expected postgres://user:password@host:5432/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new Error(`DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}//"`);
+  if (!url.hostname && !url.searchParams.get('host'))
+    throw new Error('DATABASE_URL names no host: expected postgres://user:password@host:5432/database');
+  return raw;
+}
+
+/** CORS_ORIGINS: `*`, or origins such as https://app.example.com, comma-separated. */
+function corsOrigins(raw: string | undefined): string[] {
+  const list = (raw ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of list) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin.replace(/\/$/, ''))
+      throw new Error(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port]) or *`);
+  }
+  return list.map((o) => o.replace(/\/$/, ''));
+}
+
+/** The configuration; throws a ConfigError listing every invalid variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return {
-    port: int(env, 'PORT', 8080, 0),
+  const r = new Reader(env);
+  const logLevel = (env['LOG_LEVEL'] || 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel))
+    r.problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env['LOG_LEVEL']}"`);
+  const config: Config = {
+    port: r.int('PORT', 8080, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
-    databaseUrl: env['DATABASE_URL'] || undefined,
+    databaseUrl: r.check(undefined, () => databaseUrl(env['DATABASE_URL'])),
     dataDir: env['PGLITE_DATA_DIR'] || './data/pglite',
-    dbPoolSize: int(env, 'DB_POOL_SIZE', 10),
-    bodyLimit: int(env, 'BODY_LIMIT', 32 * 1024 * 1024),
-    singleBodyLimit: int(env, 'SINGLE_BODY_LIMIT', 1024 * 1024),
-    pageSize: int(env, 'PAGE_SIZE', 100),
-    maxBatch: int(env, 'BATCH_MAX_RECORDS', 10_000),
-    logLevel: env['LOG_LEVEL'] || 'info',
-    syncRetentionDays: int(env, 'SYNC_RETENTION_DAYS', 30),
-    idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24),
-    purgeIntervalMinutes: int(env, 'PURGE_INTERVAL_MINUTES', 60, 0),
-    demoTenant: (env['DEMO_TENANT'] ?? 'true') !== 'false',
-    maxInFlight: int(env, 'MAX_IN_FLIGHT', 512),
-    maxInFlightPerTenant: int(env, 'MAX_IN_FLIGHT_PER_TENANT', 128),
-    batchConcurrencyPerTenant: int(env, 'BATCH_CONCURRENCY_PER_TENANT', 8),
-    requestTimeoutSeconds: int(env, 'REQUEST_TIMEOUT_SECONDS', 120),
-    headersTimeoutSeconds: int(env, 'HEADERS_TIMEOUT_SECONDS', 15),
-    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 12_000, 0),
-    authFailureLimit: int(env, 'AUTH_FAILURE_LIMIT', 10),
-    trustProxy: trustProxy(env['TRUST_PROXY']),
+    dbPoolSize: r.int('DB_POOL_SIZE', 10),
+    bodyLimit: r.int('BODY_LIMIT', 32 * 1024 * 1024),
+    singleBodyLimit: r.int('SINGLE_BODY_LIMIT', 1024 * 1024),
+    pageSize: r.int('PAGE_SIZE', 100),
+    maxBatch: r.int('BATCH_MAX_RECORDS', 10_000),
+    logLevel,
+    syncRetentionDays: r.int('SYNC_RETENTION_DAYS', 30),
+    idempotencyTtlHours: r.int('IDEMPOTENCY_TTL_HOURS', 24),
+    purgeIntervalMinutes: r.int('PURGE_INTERVAL_MINUTES', 60, 0),
+    demoTenant: r.bool('DEMO_TENANT', true),
+    maxInFlight: r.int('MAX_IN_FLIGHT', 512),
+    maxInFlightPerTenant: r.int('MAX_IN_FLIGHT_PER_TENANT', 128),
+    batchConcurrencyPerTenant: r.int('BATCH_CONCURRENCY_PER_TENANT', 8),
+    requestTimeoutSeconds: r.int('REQUEST_TIMEOUT_SECONDS', 120),
+    headersTimeoutSeconds: r.int('HEADERS_TIMEOUT_SECONDS', 15),
+    rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 12_000, 0),
+    authFailureLimit: r.int('AUTH_FAILURE_LIMIT', 10),
+    trustProxy: r.check(false, () => trustProxy(env['TRUST_PROXY'])),
+    corsOrigins: r.check([], () => corsOrigins(env['CORS_ORIGINS'])),
   };
+  if (r.problems.length) throw new ConfigError(r.problems);
+  return config;
 }

@@ -25,7 +25,7 @@ after(async () => {
 
 const decoded = (auth: string): string => Buffer.from(auth.slice('Basic '.length), 'base64').toString();
 const basic = (text: string): string => `Basic ${Buffer.from(text).toString('base64')}`;
-const PUBLIC = /^\/(help|docs|openapi\.json|health|ready|metrics)(\/|$)/i;
+const PUBLIC = /^\/((help|docs|openapi\.json|health|ready|metrics)(\/|$)|$)/i;
 
 interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';

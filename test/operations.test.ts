@@ -1,4 +1,5 @@
 /** Operations: health, readiness, metrics, the bound on requests in flight, rate limits. */
+import { buildVersion } from '../src/build.js';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, it } from 'node:test';
@@ -26,10 +27,10 @@ async function appWith(config: Record<string, unknown>): Promise<FastifyInstance
 it('health and readiness need no credentials', async () => {
   const health = await call(ctx, 'GET', '/health', { as: null });
   assert.equal(health.statusCode, 200);
-  assert.deepEqual(health.json(), { status: 'ok' });
+  assert.deepEqual(health.json(), { status: 'ok', version: buildVersion });
   const ready = await call(ctx, 'GET', '/ready', { as: null });
   assert.equal(ready.statusCode, 200);
-  assert.deepEqual(ready.json(), { status: 'ready' });
+  assert.deepEqual(ready.json(), { status: 'ready', version: buildVersion });
 });
 
 it('metrics in Prometheus format: requests and latencies per route, batch sizes, process', async () => {

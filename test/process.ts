@@ -28,10 +28,14 @@ export async function startServer(env: NodeJS.ProcessEnv, cwd?: string): Promise
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  // Until the API itself answers (while the database opens, /health says "starting"), or the
+  // process ends; the bound is only against a hang, a loaded machine just takes longer.
+  const until = Date.now() + 300_000;
+  while (Date.now() < until) {
     if (proc.exitCode !== null) throw new Error(`server exited: ${out}`);
     try {
-      await fetch(`${url}/health`);
+      const health = (await (await fetch(`${url}/health`)).json()) as { status?: string };
+      if (health.status !== 'ok') throw new Error('starting');
       return {
         proc,
         url,

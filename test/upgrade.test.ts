@@ -295,10 +295,12 @@ describe('an upgrade to a newer build', () => {
     assert.notEqual(refused.code, 0);
     const lines = refused.out.trim().split('\n');
     assert.equal(lines.length, 1, refused.out);
+    const line = JSON.parse(lines[0]!) as { level: number; msg: string };
+    assert.equal(line.level, 60, lines[0]);
     assert.match(
-      lines[0]!,
+      line.msg,
       new RegExp(
-        `^fieldservice: not started: database schema is at version ${HEAD + 1} \\(${GENERATED}, applied by fieldservice-api [^)]+\\); this build \\(fieldservice-api [^)]+\\) knows versions up to ${HEAD}:`,
+        `^not started: database schema is at version ${HEAD + 1} \\(${GENERATED}, applied by fieldservice-api [^)]+\\); this build \\(fieldservice-api [^)]+\\) knows versions up to ${HEAD}:`,
       ),
     );
     await onDatabase(async (db) => {

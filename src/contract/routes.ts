@@ -57,18 +57,21 @@ export const SAVE_MULTIPLE_SUFFIX = '/SaveMultiple';
 /** The key segment of a single-record path. */
 export const KEY_SEGMENT = '({id})';
 
+/** A GET answers 304 (no body) when its If-None-Match names the ETag of what it would send. */
+export const NOT_MODIFIED = 304;
+
 const SUCCESS: Record<RouteKind, number[]> = {
-  list: [200],
-  get: [200],
-  count: [200],
+  list: [200, NOT_MODIFIED],
+  get: [200, NOT_MODIFIED],
+  count: [200, NOT_MODIFIED],
   create: [201],
   update: [200],
   delete: [204],
   save: [200, 201],
   saveMultiple: [200],
-  sync: [200],
-  metadata: [200],
-  service: [200],
+  sync: [200, NOT_MODIFIED],
+  metadata: [200, NOT_MODIFIED],
+  service: [200, NOT_MODIFIED],
 };
 
 /**

@@ -2,6 +2,7 @@
  * The OpenAPI 3.1 document of every route, derived from the registry (schemas, descriptions, max
  * lengths, patterns, ranges, required and "optionally required" rules) and the route catalog.
  */
+import { buildVersion } from '../build.js';
 import { ERRORS, errorsOf } from '../contract/errors.js';
 import { RESULT_MEMBERS } from '../contract/results.js';
 import {
@@ -11,6 +12,7 @@ import {
   SYNC_PAGE_MAX,
   type RouteDoc,
   type RouteLimits,
+  NOT_MODIFIED,
 } from '../contract/routes.js';
 import { entitySchema, type JsonSchema, type SchemaMode } from '../schema/json-schema.js';
 import type { Entity, Registry } from '../schema/registry.js';
@@ -484,6 +486,10 @@ function operation(route: RouteDoc): Record<string, unknown> {
   } else {
     responses['200'] = { description: 'A page of changes', content: content(ref('SyncPage')) };
   }
+  if (route.statuses.includes(NOT_MODIFIED))
+    responses[String(NOT_MODIFIED)] = {
+      description: 'Not modified: If-None-Match names the ETag of the answer, which is not sent again',
+    };
   const error = ref(entity ? `${entity.name}_error` : 'Error');
   for (const status of route.statuses.filter((s) => s >= 400)) {
     const errorHeaders =
@@ -522,7 +528,7 @@ export function openApiDocument(
     openapi: '3.1.0',
     info: {
       title: 'Field-service back-office API',
-      version: '1.0.0',
+      version: buildVersion,
       description:
         'Work orders, parts used on jobs, purchase order lines, dispatch answers and their reference data, in JSON or XML. Authenticate with HTTP Basic username:password@domain (the domain is the tenant) or a bearer token.\n\nEvery error has one body: status, a stable code, a message and the fields at fault. The codes:\n\n' +
         errorTable(),

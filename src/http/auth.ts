@@ -60,8 +60,11 @@ declare module 'fastify' {
   }
 }
 
+/** Where a client that is refused learns how to authenticate. */
+export const AUTH_DOCS = '/Help and /docs (Basic username:password@domain, or Bearer token)';
+
 export const unauthorized = (message: string): ContractError =>
-  new ContractError({ code: 'unauthorized', message });
+  new ContractError({ code: 'unauthorized', message: `${message}; how to authenticate: ${AUTH_DOCS}` });
 
 /** The authenticated caller of an /api route; no route runs without one. */
 export function principalOf(req: FastifyRequest): Principal {
@@ -351,7 +354,7 @@ export function createAuthenticator(db: Database, failureLimit = 10): Authentica
     async authenticate(req) {
       const header = req.headers.authorization;
       if (!header) {
-        throw unauthorized('Credentials are required (Basic username:password@domain, or Bearer token)');
+        throw unauthorized('Credentials are required');
       }
       if (header.length > MAX_HEADER) throw unauthorized('Invalid credentials');
       const key = sha256(header);

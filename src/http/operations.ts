@@ -5,6 +5,7 @@
  * before the body is read, so slow bodies of one tenant cannot take every slot) and a request rate
  * limit per credential (429).
  */
+import { buildCommit, buildVersion } from '../build.js';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry as Metrics, collectDefaultMetrics } from 'prom-client';
@@ -50,6 +51,12 @@ export async function registerOperations(
     buckets: [1, 10, 100, 500, 1000, 2500, 5000, 10000],
     registers: [metrics],
   });
+  new Gauge({
+    name: 'build_info',
+    help: 'The build that answers: its version and the Node.js it runs on (always 1)',
+    labelNames: ['version', 'commit', 'node'],
+    registers: [metrics],
+  }).set({ version: buildVersion, commit: buildCommit ?? '', node: process.versions.node }, 1);
   let inFlight = 0;
   new Gauge({
     name: 'http_requests_in_flight',
@@ -152,20 +159,21 @@ export async function registerOperations(
     });
   }
 
-  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/health', async () => ({ status: 'ok', version: buildVersion }));
   app.get('/ready', async (_req, reply) => {
     try {
       const problems = await schemaProblems(db);
-      if (!problems.length) return { status: 'ready' };
+      if (!problems.length) return { status: 'ready', version: buildVersion };
       return reply.code(503).send({
         status: 'not_ready',
+        version: buildVersion,
         reason: `the database schema is not this build's: ${problems.join('; ')}`,
       });
     } catch {
       return reply
         .code(503)
         .header('retry-after', '5')
-        .send({ status: 'not_ready', reason: 'the database is unreachable' });
+        .send({ status: 'not_ready', version: buildVersion, reason: 'the database is unreachable' });
     }
   });
   app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
