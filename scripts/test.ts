@@ -9,10 +9,31 @@ import pg from 'pg';
 
 const url = process.env['TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
 const only = process.argv.slice(2);
+/**
+ * The longest files start first, so that the run does not end with one of them alone on a core;
+ * the others follow in name order.
+ */
+const LONGEST = [
+  'verify-sync',
+  'upgrade',
+  'feed',
+  'faults',
+  'interop-openapi',
+  'server',
+  'fuzz',
+  'sync',
+  'auth-walk',
+  'body-limits',
+];
+const rank = (f: string): number => {
+  const i = LONGEST.indexOf(f.replace(/\.test\.ts$/, ''));
+  return i < 0 ? LONGEST.length : i;
+};
 const files = only.length
   ? only
   : readdirSync('test')
       .filter((f) => f.endsWith('.test.ts'))
+      .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
       .map((f) => `test/${f}`);
 
 function run(db: 'pglite' | 'postgres'): boolean {

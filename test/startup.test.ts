@@ -1,0 +1,172 @@
+/**
+ * Start-up as an operator meets it: each bad configuration is one log line and exit code 2; a
+ * taken port ends the start before the database is touched; an unreachable database is one line
+ * naming it; while the database opens the port answers `starting`; the banner names the version,
+ * the database and the documentation. Independent of the database of the pass: run on the PGlite
+ * pass only.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { freePort } from './cluster.js';
+import { onPostgres } from './helpers.js';
+import { startServer } from './process.js';
+
+const work = mkdtempSync(join(tmpdir(), 'fs-startup-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+interface Line {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** Runs the server until it exits; its JSON log lines and exit code. */
+async function run(env: NodeJS.ProcessEnv): Promise<{ code: number | null; lines: Line[]; out: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      DEMO_TENANT: 'false',
+      LOG_FORMAT: 'json',
+      PGLITE_DATA_DIR: join(work, 'unused'),
+      DATABASE_URL: '',
+      ...env,
+    },
+  });
+  let out = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+  const lines = out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Line);
+  return { code, lines, out };
+}
+
+describe('a bad configuration', { skip: onPostgres }, () => {
+  const cases: Array<[Record<string, string>, RegExp[]]> = [
+    [{ PORT: 'abc' }, [/^configuration: PORT must be a whole number from 0 to 65535, got "abc"$/]],
+    [{ DATABASE_URL: 'not-a-url' }, [/^configuration: DATABASE_URL is not a URL/]],
+    [{ DATABASE_URL: 'mysql://db/x' }, [/^configuration: DATABASE_URL must start with postgres:\/\//]],
+    [{ LOG_LEVEL: 'loud' }, [/^configuration: LOG_LEVEL must be one of/]],
+    [
+      { CORS_ORIGINS: 'erp.example.com' },
+      [/^configuration: CORS_ORIGINS: "erp\.example\.com" is not an origin/],
+    ],
+    [
+      { DB_POOL_SIZE: '0', DEMO_TENANT: 'maybe', TRUST_PROXY: 'proxy.example' },
+      [/^configuration: DB_POOL_SIZE/, /^configuration: DEMO_TENANT/, /^configuration: TRUST_PROXY/],
+    ],
+  ];
+  for (const [env, expected] of cases) {
+    it(`${Object.keys(env).join(', ')}: one line each, exit 2, nothing opened`, async () => {
+      const dataDir = join(work, `config-${Object.keys(env).join('-')}`);
+      const r = await run({
+        ...env,
+        PORT: env['PORT'] ?? String(await freePort()),
+        PGLITE_DATA_DIR: dataDir,
+      });
+      assert.equal(r.code, 2, r.out);
+      assert.equal(r.lines.length, expected.length, r.out);
+      r.lines.forEach((line, i) => {
+        assert.equal(line.level, 60, r.out);
+        assert.match(line.msg, expected[i]!, r.out);
+      });
+      assert.ok(!r.out.includes('    at '), `no stack trace: ${r.out}`);
+      assert.ok(!existsSync(dataDir), 'the data folder was not created');
+    });
+  }
+});
+
+describe('start-up faults', { skip: onPostgres }, () => {
+  it('a taken port exits 1 before the database is opened', async () => {
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const dataDir = join(work, 'taken-port');
+      const r = await run({ PORT: String(port), PGLITE_DATA_DIR: dataDir, DEMO_TENANT: 'true' });
+      assert.equal(r.code, 1, r.out);
+      const fatal = r.lines.filter((l) => l.level === 60);
+      assert.equal(fatal.length, 1, r.out);
+      assert.match(fatal[0]!.msg, new RegExp(`^not started: port ${port} on 127\\.0\\.0\\.1 is in use`));
+      assert.ok(!existsSync(dataDir), 'nothing was written: the data folder does not exist');
+      assert.ok(!r.out.includes('demo'), r.out);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('an unreachable PostgreSQL is one line naming it', async () => {
+    const closed = await freePort();
+    const r = await run({
+      PORT: String(await freePort()),
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/test`,
+    });
+    assert.equal(r.code, 1, r.out);
+    const fatal = r.lines.filter((l) => l.level === 60);
+    assert.equal(fatal.length, 1, r.out);
+    assert.match(
+      fatal[0]!.msg,
+      new RegExp(
+        `^not started: the database could not be opened \\(PostgreSQL 127\\.0\\.0\\.1:${closed}/test\\): .*ECONNREFUSED`,
+      ),
+    );
+    assert.ok(!r.out.includes('    at '), r.out);
+  });
+
+  it('a data folder in use by another server is one line naming it', async () => {
+    const dataDir = join(work, 'in-use');
+    const first = await startServer({ PGLITE_DATA_DIR: dataDir });
+    try {
+      const r = await run({ PORT: String(await freePort()), PGLITE_DATA_DIR: dataDir });
+      assert.equal(r.code, 1, r.out);
+      const fatal = r.lines.filter((l) => l.level === 60);
+      assert.equal(fatal.length, 1, r.out);
+      assert.match(
+        fatal[0]!.msg,
+        /^not started: the database could not be opened \(PGlite .*\): The data folder .* is in use by process \d+/,
+      );
+      assert.equal((await fetch(`${first.url}/ready`)).status, 200, 'the first server is untouched');
+    } finally {
+      assert.equal(await first.stop(), 0);
+    }
+  });
+});
+
+describe('a normal start', { skip: onPostgres }, () => {
+  it('logs each step with its duration, then a banner with version, database and docs', async () => {
+    const dataDir = join(work, 'normal');
+    const server = await startServer({ PGLITE_DATA_DIR: dataDir, LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
+    const code = await server.stop();
+    assert.equal(code, 0, server.output());
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Line);
+    const msgs = lines.map((l) => l.msg);
+    const at = (re: RegExp): number => msgs.findIndex((m) => re.test(m));
+    const starting = at(/ starting on http:\/\/127\.0\.0\.1:\d+$/);
+    const opened = at(/^database opened: PGlite /);
+    const migrated = at(/^schema migrated to version \d+$/);
+    const banner = at(
+      / serving http:\/\/127\.0\.0\.1:\d+ on PGlite .*, schema version \d+; docs .*\/docs, help .*\/Help, OpenAPI .*\/openapi\.json$/,
+    );
+    assert.ok(starting >= 0 && starting < opened && opened < migrated && migrated < banner, msgs.join('\n'));
+    assert.equal(typeof lines[opened]!['ms'], 'number');
+    assert.equal(typeof lines[migrated]!['ms'], 'number');
+    assert.ok(
+      msgs.some((m) => /^schema: applied 0001_baseline in \d+ ms$/.test(m)),
+      msgs.join('\n'),
+    );
+    assert.equal(lines[banner]!['database'], 'pglite');
+    assert.ok(msgs.includes('stopped'), msgs.join('\n'));
+  });
+});
