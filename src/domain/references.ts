@@ -7,6 +7,7 @@
  * when it matches nothing, its own references resolved the same way. Where one ERP key names
  * several records, the record's sales organization chooses (its own, else the global one).
  */
+import { randomUUID } from 'node:crypto';
 import {
   ContractError,
   isTransient,
@@ -20,7 +21,8 @@ import { normalizeInput } from '../schema/defaults.js';
 import { q } from '../schema/schema-model.js';
 import type { Entity, Ref } from '../schema/registry.js';
 import { given, missingGroups, pickWritable, type FieldError } from '../schema/validate.js';
-import { differs } from './existing.js';
+import { writeMany } from '../db/bulk.js';
+import { differs, existingRows } from './existing.js';
 import type { Pending, RuleContext } from './rules.js';
 import type { Executor } from '../db/database.js';
 
@@ -109,6 +111,7 @@ export async function resolveReferences(
     const embedField = ref.spec.embed?.field;
     const byKey: Array<{ p: Pending; key: string }> = [];
     const byId: Array<{ p: Pending; id: string }> = [];
+    const nodes: Array<{ p: Pending; node: Row }> = [];
     for (const p of pending) {
       if (p.failed) continue;
       const id = p.input[ref.idField];
@@ -118,13 +121,10 @@ export async function resolveReferences(
       if (embedField) delete p.values[embedField];
       if (given(id)) byId.push({ p, id: String(id) });
       else if (keyField && given(key)) byKey.push({ p, key: String(key) });
-      else if (embedField && node && typeof node === 'object') {
-        await resolveNodeOf(refCtx, p, ref, {
-          node: node as Row,
-          path: at(embedField),
-          depth: options.depth ?? 0,
-        });
-      }
+      else if (embedField && node && typeof node === 'object') nodes.push({ p, node: node as Row });
+    }
+    if (nodes.length) {
+      await resolveNodes(refCtx, ref, nodes, { path: at(embedField!), depth: options.depth ?? 0 });
     }
     if (byKey.length) {
       const found = await matchesOf(
@@ -190,7 +190,6 @@ async function checkIds(
   }
 }
 
-/** A nested node of one record, under a savepoint: its failure fails the record, nothing else. */
 /** A nested object of a request, where it stands and how deep. */
 interface NodeAt {
   node: Row;
@@ -199,6 +198,145 @@ interface NodeAt {
   depth: number;
 }
 
+/**
+ * The nested objects of one reference across the records of a request, resolved by level: their
+ * own references for all of them at once, the stored ones found with one query, the new ones
+ * inserted in one statement. Any refusal (or a conflict with a concurrent writer) undoes that and
+ * resolves them one by one, so that each failure fails its record alone, as when it is alone.
+ */
+async function resolveNodes(
+  ctx: RuleContext,
+  ref: Ref,
+  nodes: Array<{ p: Pending; node: Row }>,
+  at: { path: string; depth: number },
+): Promise<void> {
+  if (nodes.length > 1 && at.depth <= MAX_EMBED_DEPTH) {
+    await ctx.tx.query('SAVEPOINT fs_embed_level');
+    let ids: string[] | undefined;
+    try {
+      ids = await nodesInBulk(ctx, ref.target, nodes, at);
+    } catch (err) {
+      const mapped = err instanceof ContractError ? err : fromDatabaseError(err);
+      if (mapped && isTransient(mapped.code)) {
+        await ctx.tx.query('ROLLBACK TO SAVEPOINT fs_embed_level');
+        throw err;
+      }
+      ids = undefined;
+    }
+    if (ids) {
+      await ctx.tx.query('RELEASE SAVEPOINT fs_embed_level');
+      nodes.forEach(({ p }, i) => (p.values[ref.idField] = ids[i]));
+      return;
+    }
+    await ctx.tx.query('ROLLBACK TO SAVEPOINT fs_embed_level');
+    await ctx.tx.query('RELEASE SAVEPOINT fs_embed_level');
+  }
+  for (const { p, node } of nodes) await resolveNodeOf(ctx, p, ref, { node, path: at.path, depth: at.depth });
+}
+
+/** The ids the nodes resolve to, in their order; undefined when one of them is refused. */
+async function nodesInBulk(
+  ctx: RuleContext,
+  target: Entity,
+  nodes: ReadonlyArray<{ node: Row }>,
+  at: { path: string; depth: number },
+): Promise<string[] | undefined> {
+  let refused = false;
+  const items: Pending[] = nodes.map(({ node }, index) => ({
+    index,
+    input: node,
+    values: {},
+    failed: false,
+  }));
+  const nodeCtx: RuleContext = {
+    ...ctx,
+    entity: target,
+    fail(p) {
+      p.failed = true;
+      refused = true;
+    },
+  };
+  await resolveReferences(nodeCtx, items, { checkIds: false, path: at.path, depth: at.depth + 1 });
+  if (refused) return undefined;
+  const writable = items.map((item) => pickWritable(target, item.values));
+  // The stored record of each node: by its id, else by its ERP key.
+  const keyOf = (i: number): string | undefined => {
+    const node = nodes[i]!.node;
+    if (given(node['id']) || !target.erpKey || !given(node[target.erpKey])) return undefined;
+    return String(node[target.erpKey]);
+  };
+  const keys = nodes.map((_, i) => keyOf(i)).filter((k): k is string => k !== undefined);
+  const matches = keys.length ? await matchesOf(ctx.tx, target, keys) : new Map<string, Match[]>();
+  const storedId: Array<string | undefined> = [];
+  for (const [i, { node }] of nodes.entries()) {
+    if (given(node['id'])) storedId.push(String(node['id']).toLowerCase());
+    else {
+      const key = keyOf(i);
+      const found =
+        key === undefined ? [] : choose(matches.get(key) ?? [], writable[i]!['sales_organization_id']);
+      if (found.length > 1) return undefined;
+      storedId.push(found[0]?.id);
+    }
+  }
+  const stored = await existingRows(
+    ctx.tx,
+    target,
+    storedId.filter((id): id is string => id !== undefined),
+  );
+  // New records: one per id, or per ERP key and sales organization; nodes that name the same new
+  // record must give it the same values.
+  const ids: string[] = [];
+  const created = new Map<string, { id: string; values: Row }>();
+  const updates: Array<{ id: string; changes: Row }> = [];
+  for (const [i, { node }] of nodes.entries()) {
+    const values = writable[i]!;
+    const existing = storedId[i] === undefined ? undefined : stored.get(storedId[i]!);
+    if (existing) {
+      const { id: _ignored, ...changes } = values;
+      if (differs(existing, changes)) updates.push({ id: String(existing['id']), changes });
+      ids.push(String(existing['id']));
+      continue;
+    }
+    const missing = target.writable.some((name) => {
+      const field = target.spec.fields[name]!;
+      return field.type !== 'list' && field.required && !given(values[name]);
+    });
+    if (missing || missingGroups(target, node).length) return undefined;
+    const identity =
+      storedId[i] ??
+      `${String(keyOf(i) ?? randomUUID()).toLowerCase()}|${String(values['sales_organization_id'] ?? '')}`;
+    const same = created.get(identity);
+    if (same) {
+      if (JSON.stringify(same.values) !== JSON.stringify(values)) return undefined;
+      ids.push(same.id);
+      continue;
+    }
+    const id = storedId[i] ?? randomUUID();
+    created.set(identity, { id, values });
+    ids.push(id);
+  }
+  // Updates one by one in the nodes' order (two nodes may change one record: the later wins).
+  for (const { id, changes } of updates) await updateRow(ctx.tx, target, id, changes);
+  const groups = new Map<string, Row[]>();
+  for (const { id, values } of created.values()) {
+    const row = { ...values, id };
+    const columns = Object.keys(row).sort().join(',');
+    groups.set(columns, [...(groups.get(columns) ?? []), row]);
+  }
+  for (const [columns, rows] of groups) {
+    rows.sort((a, b) => (String(a['id']) < String(b['id']) ? -1 : 1));
+    await writeMany(ctx.tx, {
+      entity: target,
+      columns: columns.split(','),
+      values: rows,
+      mode: 'insert',
+      returnRows: false,
+    });
+  }
+  return ids;
+}
+
+/** A nested node of one record, under a savepoint: its failure fails the record, nothing else. */
 async function resolveNodeOf(ctx: RuleContext, p: Pending, ref: Ref, at: NodeAt) {
   const { path } = at;
   await ctx.tx.query('SAVEPOINT fs_embed');

@@ -43,6 +43,8 @@ export interface SaveOptions {
   single?: boolean;
   /** The version a single record was read at (If-Match), when its body does not carry one. */
   expectedVersion?: number | undefined;
+  /** Records with nested objects written together (the caller undoes it if one is refused). */
+  nestedTogether?: boolean;
 }
 
 /** Whether a record gives a reference as a nested object that the id or the key does not settle. */
@@ -127,10 +129,40 @@ export async function saveRecords(
     else pending.push(item);
   }
 
-  // Records carrying nested objects create or update other records: in a batch each goes alone,
-  // under a savepoint, so that its failure leaves none of its nested records behind.
-  if (bodies.length > 1) {
-    const nested = pending.filter((p) => hasNestedObjects(entity, p.input));
+  // Records carrying nested objects create or update other records. In a batch they are first
+  // written together, level by level, under a savepoint; when any of them is refused, that is
+  // undone and each goes alone under a savepoint, so that a failure leaves none of its nested
+  // records behind.
+  if (bodies.length > 1 && !options.nestedTogether) {
+    let nested = pending.filter((p) => hasNestedObjects(entity, p.input));
+    if (nested.length > 1) {
+      await tx.query('SAVEPOINT fs_nested');
+      const together = await saveRecords(
+        tx,
+        entity,
+        nested.map((p) => p.input),
+        { ...options, single: false, nestedTogether: true },
+      );
+      if (together.results.every((r) => r.success)) {
+        await tx.query('RELEASE SAVEPOINT fs_nested');
+        together.results.forEach((result, i) => {
+          const p = nested[i]!;
+          const winner = result.superseded_by;
+          Object.assign(results[p.index]!, {
+            ...result,
+            index: p.index,
+            ...(winner === undefined ? {} : { superseded_by: nested[winner]!.index }),
+          });
+          const row = together.rows.get(i);
+          if (row) rows.set(p.index, row);
+        });
+        pending = pending.filter((p) => !nested.includes(p));
+        nested = [];
+      } else {
+        await tx.query('ROLLBACK TO SAVEPOINT fs_nested');
+        await tx.query('RELEASE SAVEPOINT fs_nested');
+      }
+    }
     for (const p of nested) {
       await tx.query('SAVEPOINT fs_record');
       const one = await saveRecords(tx, entity, [p.input], { ...options, single: false });
