@@ -3,7 +3,12 @@
  * negotiation, authentication, the routes of every entity and the error mapping.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerFactory,
+} from 'fastify';
 import { loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
@@ -27,6 +32,10 @@ export interface AppOptions {
   /** An already opened and migrated database (tests share one per file). */
   db?: Database;
   logger?: boolean;
+  /** A logger made beforehand (the server logs its start-up before the app exists). */
+  loggerInstance?: FastifyBaseLogger;
+  /** An HTTP server already bound to its port (the server binds it before opening the database). */
+  serverFactory?: FastifyServerFactory;
   /** Where JSON log lines go (default stdout). */
   logStream?: NodeJS.WritableStream;
 }
@@ -64,8 +73,10 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   }
 
   const app = Fastify({
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : {}),
     logger:
-      options.logger === false
+      options.logger === false || options.loggerInstance
         ? false
         : {
             level: config.logLevel,

@@ -16,6 +16,8 @@ export interface Config {
   /** Records per page of a list (`$top` may ask for fewer). */
   pageSize: number;
   logLevel: string;
+  /** `json` (pino lines), `pretty` (readable, for development) or `auto` (pretty on a terminal). */
+  logFormat: 'json' | 'pretty' | 'auto';
   /** How long deletions stay in the sync feed (tombstones, logically deleted rows), in days. */
   syncRetentionDays: number;
   /** How long an Idempotency-Key is remembered, in hours. */
@@ -53,13 +55,40 @@ export interface Config {
   trustProxy: boolean | string[] | number;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
+/** A configuration that cannot be used: every problem found, one line each. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+  }
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1, max?: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max))
+    throw new Error(
+      `${name} must be an integer ${max === undefined ? `>= ${min}` : `from ${min} to ${max}`}, got "${raw}"`,
+    );
   return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
+
+function databaseUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('DATABASE_URL is not a valid URL (expected postgres://user:password@host:port/database)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new Error(`DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}//"`);
+  if (!url.hostname) throw new Error('DATABASE_URL names no host');
+  return raw;
 }
 
 function trustProxy(raw: string | undefined): boolean | string[] | number {
@@ -73,29 +102,52 @@ function trustProxy(raw: string | undefined): boolean | string[] | number {
   return list;
 }
 
+/** Reads the configuration; throws a ConfigError that lists every invalid variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return {
-    port: int(env, 'PORT', 8080, 0),
-    host: env['HOST'] || '127.0.0.1',
-    databaseUrl: env['DATABASE_URL'] || undefined,
-    dataDir: env['PGLITE_DATA_DIR'] || './data/pglite',
-    dbPoolSize: int(env, 'DB_POOL_SIZE', 10),
-    bodyLimit: int(env, 'BODY_LIMIT', 32 * 1024 * 1024),
-    singleBodyLimit: int(env, 'SINGLE_BODY_LIMIT', 1024 * 1024),
-    pageSize: int(env, 'PAGE_SIZE', 100),
-    maxBatch: int(env, 'BATCH_MAX_RECORDS', 10_000),
-    logLevel: env['LOG_LEVEL'] || 'info',
-    syncRetentionDays: int(env, 'SYNC_RETENTION_DAYS', 30),
-    idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24),
-    purgeIntervalMinutes: int(env, 'PURGE_INTERVAL_MINUTES', 60, 0),
-    demoTenant: (env['DEMO_TENANT'] ?? 'true') !== 'false',
-    maxInFlight: int(env, 'MAX_IN_FLIGHT', 512),
-    maxInFlightPerTenant: int(env, 'MAX_IN_FLIGHT_PER_TENANT', 128),
-    batchConcurrencyPerTenant: int(env, 'BATCH_CONCURRENCY_PER_TENANT', 8),
-    requestTimeoutSeconds: int(env, 'REQUEST_TIMEOUT_SECONDS', 120),
-    headersTimeoutSeconds: int(env, 'HEADERS_TIMEOUT_SECONDS', 15),
-    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 12_000, 0),
-    authFailureLimit: int(env, 'AUTH_FAILURE_LIMIT', 10),
-    trustProxy: trustProxy(env['TRUST_PROXY']),
+  const problems: string[] = [];
+  const check = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (err) {
+      problems.push((err as Error).message);
+      return fallback;
+    }
   };
+  const config: Config = {
+    port: check(() => int(env, 'PORT', 8080, 0, 65535), 0),
+    host: env['HOST'] || '127.0.0.1',
+    databaseUrl: check(() => databaseUrl(env['DATABASE_URL']), undefined),
+    dataDir: env['PGLITE_DATA_DIR'] || './data/pglite',
+    dbPoolSize: check(() => int(env, 'DB_POOL_SIZE', 10), 0),
+    bodyLimit: check(() => int(env, 'BODY_LIMIT', 32 * 1024 * 1024), 0),
+    singleBodyLimit: check(() => int(env, 'SINGLE_BODY_LIMIT', 1024 * 1024), 0),
+    pageSize: check(() => int(env, 'PAGE_SIZE', 100), 0),
+    maxBatch: check(() => int(env, 'BATCH_MAX_RECORDS', 10_000), 0),
+    logLevel: check(() => {
+      const level = env['LOG_LEVEL'] || 'info';
+      if (!LOG_LEVELS.includes(level))
+        throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+      return level;
+    }, 'info'),
+    logFormat: check(() => {
+      const format = env['LOG_FORMAT'] || 'json';
+      const known = LOG_FORMATS.find((f) => f === format);
+      if (!known) throw new Error(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${format}"`);
+      return known;
+    }, 'json'),
+    syncRetentionDays: check(() => int(env, 'SYNC_RETENTION_DAYS', 30), 0),
+    idempotencyTtlHours: check(() => int(env, 'IDEMPOTENCY_TTL_HOURS', 24), 0),
+    purgeIntervalMinutes: check(() => int(env, 'PURGE_INTERVAL_MINUTES', 60, 0), 0),
+    demoTenant: (env['DEMO_TENANT'] ?? 'true') !== 'false',
+    maxInFlight: check(() => int(env, 'MAX_IN_FLIGHT', 512), 0),
+    maxInFlightPerTenant: check(() => int(env, 'MAX_IN_FLIGHT_PER_TENANT', 128), 0),
+    batchConcurrencyPerTenant: check(() => int(env, 'BATCH_CONCURRENCY_PER_TENANT', 8), 0),
+    requestTimeoutSeconds: check(() => int(env, 'REQUEST_TIMEOUT_SECONDS', 120), 0),
+    headersTimeoutSeconds: check(() => int(env, 'HEADERS_TIMEOUT_SECONDS', 15), 0),
+    rateLimitPerMinute: check(() => int(env, 'RATE_LIMIT_PER_MINUTE', 12_000, 0), 0),
+    authFailureLimit: check(() => int(env, 'AUTH_FAILURE_LIMIT', 10), 0),
+    trustProxy: check(() => trustProxy(env['TRUST_PROXY']), false),
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
 }
