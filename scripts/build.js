@@ -1,4 +1,4 @@
-/* global process */
+/* global process, URL */
 /**
  * `npm run build`: compiles src/ to dist/ (tsc -p tsconfig.build.json), from an empty dist/.
  * `node scripts/build.js --if-stale` (before `npm start` and `npm run cli`): builds only when
