@@ -121,17 +121,7 @@ const app = await buildApp({
   await db.close().catch(() => undefined);
   return fail('the API', err);
 });
-await app.ready();
-let closing = false;
-handler = (req, res) => {
-  // While stopping: no new requests; the ones in flight finish.
-  if (closing) {
-    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
-    res.end('{"status":"stopping","message":"The server is stopping: retry on another server"}');
-  } else fastifyHandler!(req, res);
-};
-log.info({ ms: elapsed(started) }, 'API ready');
-
+// The demo tenant is there before the first request is answered.
 if (!config.databaseUrl && config.demoTenant) {
   const demo = await createDemoTenant(db);
   if (demo) {
@@ -143,6 +133,17 @@ if (!config.databaseUrl && config.demoTenant) {
     );
   }
 }
+await app.ready();
+let closing = false;
+handler = (req, res) => {
+  // While stopping: no new requests; the ones in flight finish.
+  if (closing) {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
+    res.end('{"status":"stopping","message":"The server is stopping: retry on another server"}');
+  } else fastifyHandler!(req, res);
+};
+log.info({ ms: elapsed(started) }, 'API ready');
+
 log.info(
   {
     version: buildVersion,
