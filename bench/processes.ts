@@ -31,7 +31,8 @@ export async function startProcess(
   for (let i = 0; i < 600; i++) {
     if (proc.exitCode !== null) break;
     try {
-      await fetch(`${url}/health`);
+      // 503 while the server opens its database: ready at 200.
+      if ((await fetch(`${url}/health`)).status !== 200) throw new Error('starting');
       return { proc, url, port };
     } catch {
       await new Promise((r) => setTimeout(r, 100));

@@ -296,9 +296,9 @@ describe('an upgrade to a newer build', () => {
     const lines = refused.out.trim().split('\n');
     assert.equal(lines.length, 1, refused.out);
     assert.match(
-      lines[0]!,
+      (JSON.parse(lines[0]!) as { msg: string }).msg,
       new RegExp(
-        `^fieldservice: not started: database schema is at version ${HEAD + 1} \\(${GENERATED}, applied by fieldservice-api [^)]+\\); this build \\(fieldservice-api [^)]+\\) knows versions up to ${HEAD}:`,
+        `^not started: database .+?: database schema is at version ${HEAD + 1} \\(${GENERATED}, applied by fieldservice-api [^)]+\\); this build \\(fieldservice-api [^)]+\\) knows versions up to ${HEAD}:`,
       ),
     );
     await onDatabase(async (db) => {
