@@ -31,10 +31,9 @@ export async function startProcess(
   for (let i = 0; i < 600; i++) {
     if (proc.exitCode !== null) break;
     try {
-      // While the server opens its database, /health says "starting".
-      const res = await fetch(`${url}/health`);
-      if (!(await res.text()).includes('"starting"')) return { proc, url, port };
-      await new Promise((r) => setTimeout(r, 100));
+      // 503 while the server opens its database: ready at 200.
+      if ((await fetch(`${url}/health`)).status !== 200) throw new Error('starting');
+      return { proc, url, port };
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -8,9 +8,9 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyServerFactory,
 } from 'fastify';
 import { loadConfig, type Config } from './config.js';
-import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { createAuthenticator } from './http/auth.js';
@@ -34,10 +34,12 @@ export interface AppOptions {
   /** An already opened and migrated database (tests share one per file). */
   db?: Database;
   logger?: boolean;
+  /** A logger made beforehand (the server logs its start-up before the app exists). */
+  loggerInstance?: FastifyBaseLogger;
+  /** An HTTP server already bound to its port (the server binds it before opening the database). */
+  serverFactory?: FastifyServerFactory;
   /** Where JSON log lines go (default stdout). */
   logStream?: NodeJS.WritableStream;
-  /** The process's logger (the server's), instead of one made here. */
-  loggerInstance?: Logger;
 }
 
 declare module 'fastify' {
@@ -73,12 +75,16 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   }
 
   const app = Fastify({
-    ...(options.logger === false
-      ? { logger: false }
-      : {
-          loggerInstance: (options.loggerInstance ??
-            createLogger(config.logLevel, options.logStream)) as FastifyBaseLogger,
-        }),
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : {}),
+    logger:
+      options.logger === false || options.loggerInstance
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization'],
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
     // One line per request, written by the service layer once it is answered (with tenant, user, code).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,

@@ -16,6 +16,8 @@ export interface Config {
   /** Records per page of a list (`$top` may ask for fewer). */
   pageSize: number;
   logLevel: string;
+  /** `json` lines, `pretty` (readable) or `auto` (readable when stdout is a terminal). */
+  logFormat: 'json' | 'pretty' | 'auto';
   /** How long deletions stay in the sync feed (tombstones, logically deleted rows), in days. */
   syncRetentionDays: number;
   /** How long an Idempotency-Key is remembered, in hours. */
@@ -64,6 +66,7 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
 
 /** Reads the environment, collecting a line per invalid variable. */
 class Reader {
@@ -152,9 +155,6 @@ function corsOrigins(raw: string | undefined): string[] {
 /** The configuration; throws a ConfigError listing every invalid variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const r = new Reader(env);
-  const logLevel = (env['LOG_LEVEL'] || 'info').toLowerCase();
-  if (!LOG_LEVELS.includes(logLevel))
-    r.problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env['LOG_LEVEL']}"`);
   const config: Config = {
     port: r.int('PORT', 8080, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
@@ -165,7 +165,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     singleBodyLimit: r.int('SINGLE_BODY_LIMIT', 1024 * 1024),
     pageSize: r.int('PAGE_SIZE', 100),
     maxBatch: r.int('BATCH_MAX_RECORDS', 10_000),
-    logLevel,
+    logLevel: r.check('info', () => {
+      const level = (env['LOG_LEVEL'] || 'info').toLowerCase();
+      if (!LOG_LEVELS.includes(level))
+        throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env['LOG_LEVEL']}"`);
+      return level;
+    }),
+    logFormat: r.check('json', () => {
+      const format = LOG_FORMATS.find((f) => f === (env['LOG_FORMAT'] || 'json').toLowerCase());
+      if (!format)
+        throw new Error(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${env['LOG_FORMAT']}"`);
+      return format;
+    }),
     syncRetentionDays: r.int('SYNC_RETENTION_DAYS', 30),
     idempotencyTtlHours: r.int('IDEMPOTENCY_TTL_HOURS', 24),
     purgeIntervalMinutes: r.int('PURGE_INTERVAL_MINUTES', 60, 0),

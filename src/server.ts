@@ -1,20 +1,20 @@
 /**
  * Starts the server: `npm start`. Configuration comes from the environment (see README.md).
  *
- * Start-up order: the configuration is checked (exit 2 with a line per problem), the port is bound
- * (requests get 503 `starting` meanwhile; a taken port exits 1 before the database is touched), the
- * database is opened and migrated (a log line per step with its duration), then the API takes the
- * port and a banner names the version, the database and the URLs of the documentation.
+ * Order: the configuration is checked (exit 2 on any error, one line each), the port is bound
+ * (answering 503 while starting), then the database is opened and migrated, then the API takes
+ * the requests and a banner says what runs. A start-up error is one log line naming its cause.
  */
-import { createServer, type Server } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.js';
 import { buildName, buildVersion } from './build.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
-import { migrate, migrationStatus, SchemaError } from './db/migrate.js';
+import { migrate, migrationStatus } from './db/migrate.js';
 import { purgeExpired } from './domain/purge.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger } from './log.js';
 import { registry } from './schema/registry.js';
 import { createDemoTenant } from './setup.js';
 
@@ -22,118 +22,106 @@ let config: Config;
 try {
   config = loadConfig();
 } catch (err) {
-  const log = createLogger(process.env['LOG_LEVEL'] === 'silent' ? 'silent' : 'info');
-  const problems = err instanceof ConfigError ? err.problems : [(err as Error).message];
-  for (const problem of problems) log.fatal(`configuration: ${problem}`);
-  log.flush();
+  if (!(err instanceof ConfigError)) throw err;
+  const format = process.env['LOG_FORMAT'] === 'pretty' ? 'pretty' : 'json';
+  const log = createLogger('info', format);
+  for (const problem of err.problems) log.fatal(`configuration: ${problem}`);
   process.exit(2);
 }
-const log: Logger = createLogger(config.logLevel);
+const log = createLogger(config.logLevel, config.logFormat);
+const elapsed = (since: number): number => Math.round(performance.now() - since);
 
-/** One line naming the cause, then a non-zero exit. */
-function fail(message: string, err?: unknown, code = 1): never {
-  const cause = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : '';
-  log.fatal(`not started: ${message}${cause && !message.includes(cause) ? `: ${cause}` : ''}`);
-  log.flush();
+/** The cause of a start-up error, in one line. */
+function cause(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (e.code === 'ENOTFOUND') return `host not found (${e.message})`;
+  if (e.code === 'ECONNREFUSED') return `connection refused at ${e.address ?? ''}:${e.port ?? ''}`;
+  if (err instanceof AggregateError && err.errors.length) return cause(err.errors[0]);
+  return e.message || String(err);
+}
+
+function fail(what: string, err: unknown, code = 1): never {
+  log.fatal(`not started: ${what}: ${cause(err)}`);
   process.exit(code);
 }
 
-const since = (t0: number): number => Math.round(performance.now() - t0);
+// 1. The port, before anything touches the database: a taken port fails here, having written nothing.
+let handler = (_req: IncomingMessage, res: ServerResponse): void => {
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
+  res.end('{"status":"starting","message":"The server is starting: retry in a moment"}');
+};
+const server = createServer(
+  {
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    headersTimeout: Math.min(config.headersTimeoutSeconds, config.requestTimeoutSeconds) * 1000,
+    connectionsCheckingInterval: 1000,
+  },
+  (req, res) => handler(req, res),
+);
+server.keepAliveTimeout = 72_000;
+await new Promise<void>((done) => {
+  server.once('error', (err: NodeJS.ErrnoException) =>
+    fail(
+      `port ${config.port} on ${config.host}`,
+      err.code === 'EADDRINUSE'
+        ? new Error('the port is in use by another process')
+        : err.code === 'EACCES'
+          ? new Error('no permission to bind the port')
+          : err,
+    ),
+  );
+  server.listen({ port: config.port, host: config.host }, done);
+});
+const address = server.address();
+const port = typeof address === 'object' && address ? address.port : config.port;
+const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+log.info({ port, host: config.host }, `port ${port} bound; opening the database`);
+
+// 2. The database, opened and migrated, each step logged with its duration.
 const where = config.databaseUrl
   ? (() => {
-      const u = new URL(config.databaseUrl);
-      return `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}`;
+      const url = new URL(config.databaseUrl);
+      return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
     })()
-  : `PGlite ${config.dataDir}`;
-
-// 1. The port, before anything else: a taken port ends the start before the database is touched.
-const placeholder: Server = createServer((req, res) => {
-  const health = req.url === '/health';
-  res.writeHead(health ? 200 : 503, {
-    'content-type': 'application/json; charset=utf-8',
-    'retry-after': '2',
-    connection: 'close',
-  });
-  res.end(
-    JSON.stringify(
-      health
-        ? { status: 'starting', version: buildVersion }
-        : { status: 503, code: 'starting', message: 'The server is starting: retry in a moment' },
-    ),
-  );
-});
-await new Promise<void>((resolve) => {
-  placeholder.once('error', (err: NodeJS.ErrnoException) =>
-    fail(
-      err.code === 'EADDRINUSE'
-        ? `port ${config.port} on ${config.host} is in use by another process (choose another with PORT)`
-        : `cannot listen on ${config.host}:${config.port} (${err.code ?? err.message})`,
-      undefined,
-    ),
-  );
-  placeholder.listen(config.port, config.host, () => resolve());
-});
-
-// PORT=0: the port the system chose for the placeholder is the API's too.
-const bound = placeholder.address();
-const port = (): number => (typeof bound === 'object' && bound ? bound.port : config.port);
-const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port()}`;
-log.info({ version: buildVersion }, `${buildName} starting on ${base}`);
-
-// 2. The database, opened and migrated.
+  : `PGlite in ${config.dataDir.startsWith('memory://') ? config.dataDir : resolve(config.dataDir)}`;
 let db: Database;
-let t0 = performance.now();
+let started = performance.now();
 try {
-  db = await openDatabase({
-    url: config.databaseUrl,
-    dataDir: config.dataDir,
-    poolSize: config.dbPoolSize,
-  });
-  // A PostgreSQL pool connects lazily: one query proves the server is there.
-  await db.query('SELECT 1');
+  db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  // PostgreSQL connects on the first statement: reach it now, so that an error names the server.
+  if (config.databaseUrl) await db.query('SELECT 1');
 } catch (err) {
-  fail(`the database could not be opened (${where})`, err);
+  fail(`database ${where}`, err);
 }
-log.info({ ms: since(t0) }, `database opened: ${where}`);
-t0 = performance.now();
-let schemaVersion = 0;
+log.info({ ms: elapsed(started) }, `database opened: ${where}`);
+started = performance.now();
 try {
-  const applied = await migrate(db, {
-    log: (line) => log.info(`schema: ${line}`),
+  await migrate(db, {
+    log: (line) => log.info({ migration: line }, `schema migrated: ${line}`),
   });
-  const status = await migrationStatus(db);
-  schemaVersion = Math.max(0, ...status.applied.map((m) => m.version));
-  log.info(
-    { ms: since(t0), applied: applied.length, schema_version: schemaVersion },
-    applied.length
-      ? `schema migrated to version ${schemaVersion}`
-      : `schema up to date (version ${schemaVersion})`,
-  );
 } catch (err) {
   await db.close().catch(() => undefined);
-  // A database this build must not run on says why in its own message.
-  if (err instanceof SchemaError) fail(err.message);
-  fail('the database schema could not be applied', err);
+  fail(`database ${where}`, err);
 }
+const schema = (await migrationStatus(db)).applied.at(-1)?.version ?? 0;
+log.info({ ms: elapsed(started), schema }, `schema checked: version ${schema}`);
 
-// 3. The API, then the port handed over to it.
-t0 = performance.now();
-const app = await buildApp({ config, db, loggerInstance: log }).catch(async (err: unknown) => {
+// 3. The API, on the port bound above.
+started = performance.now();
+let fastifyHandler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+const app = await buildApp({
+  config,
+  db,
+  loggerInstance: log as FastifyBaseLogger,
+  serverFactory: (h) => {
+    fastifyHandler = h;
+    return server;
+  },
+}).catch(async (err: unknown) => {
   await db.close().catch(() => undefined);
-  return fail('the application could not be built', err);
+  return fail('the API', err);
 });
-app.addHook('onClose', () => db.close());
-await app.ready();
-placeholder.closeAllConnections();
-await new Promise<void>((resolve) => placeholder.close(() => resolve()));
-try {
-  await app.listen({ port: port(), host: config.host });
-} catch (err) {
-  await app.close().catch(() => undefined);
-  fail(`cannot listen on ${config.host}:${config.port}`, err);
-}
-log.info({ ms: since(t0) }, 'API ready');
-
+// The demo tenant is there before the first request is answered.
 if (!config.databaseUrl && config.demoTenant) {
   const demo = await createDemoTenant(db);
   if (demo) {
@@ -145,15 +133,28 @@ if (!config.databaseUrl && config.demoTenant) {
     );
   }
 }
+await app.ready();
+let closing = false;
+handler = (req, res) => {
+  // While stopping: no new requests; the ones in flight finish.
+  if (closing) {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
+    res.end('{"status":"stopping","message":"The server is stopping: retry on another server"}');
+  } else fastifyHandler!(req, res);
+};
+log.info({ ms: elapsed(started) }, 'API ready');
+
 log.info(
   {
     version: buildVersion,
-    database: config.databaseUrl ? 'postgresql' : 'pglite',
-    schema_version: schemaVersion,
-    uptime_ms: Math.round(performance.now()),
+    build: buildName,
+    database: { kind: db.kind, where, schema },
+    docs: `${base}/docs`,
+    help: `${base}/Help`,
+    openapi: `${base}/openapi.json`,
   },
-  `${buildName} serving ${base} on ${where}, schema version ${schemaVersion}; ` +
-    `docs ${base}/docs, help ${base}/Help, OpenAPI ${base}/openapi.json`,
+  `fieldservice ${buildVersion} listening on ${base} | database: ${where}, schema version ${schema} | ` +
+    `docs: ${base}/docs  help: ${base}/Help  OpenAPI: ${base}/openapi.json`,
 );
 
 // The purge of expired tombstones, logically deleted rows and idempotency keys.
@@ -163,8 +164,8 @@ if (config.purgeIntervalMinutes > 0) {
       retentionMs: config.syncRetentionDays * 86_400_000,
       idempotencyTtlMs: config.idempotencyTtlHours * 3_600_000,
     }).then(
-      (removed) => app.log.info({ removed }, 'purge done'),
-      (err: unknown) => app.log.error({ err }, 'purge failed'),
+      (removed) => log.info({ removed }, 'purge done'),
+      (err: unknown) => log.error({ err }, 'purge failed'),
     );
   };
   setInterval(purge, config.purgeIntervalMinutes * 60_000).unref();
@@ -172,22 +173,27 @@ if (config.purgeIntervalMinutes > 0) {
 
 // Graceful stop: no new requests (503 while closing), the ones in flight finish, keep-alive
 // connections are closed as soon as they are idle; past SHUTDOWN_TIMEOUT_MS the process exits anyway.
-let closing = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down');
-    const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+    log.info({ signal }, 'shutting down');
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    server.closeIdleConnections();
     setTimeout(() => process.exit(1), Number(process.env['SHUTDOWN_TIMEOUT_MS'] ?? 30_000)).unref();
-    app.close().then(
-      () => {
-        clearInterval(idle);
-        app.log.info('stopped');
-        log.flush();
-        process.exit(0);
-      },
-      () => process.exit(1),
-    );
+    new Promise<void>((done) => server.close(() => done()))
+      .then(() => app.close())
+      .then(() => db.close())
+      .then(
+        () => {
+          clearInterval(idle);
+          log.info('stopped');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          log.error(`stop failed: ${cause(err)}`);
+          process.exit(1);
+        },
+      );
   });
 }

@@ -28,14 +28,15 @@ export async function startServer(env: NodeJS.ProcessEnv, cwd?: string): Promise
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  // Until the API itself answers (while the database opens, /health says "starting"), or the
-  // process ends; the bound is only against a hang, a loaded machine just takes longer.
-  const until = Date.now() + 300_000;
-  while (Date.now() < until) {
+  // Ready once /health answers 200 (503 while the database is opened and migrated).
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`server exited: ${out}`);
-    try {
-      const health = (await (await fetch(`${url}/health`)).json()) as { status?: string };
-      if (health.status !== 'ok') throw new Error('starting');
+    const status = await fetch(`${url}/health`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200)
       return {
         proc,
         url,
@@ -45,9 +46,7 @@ export async function startServer(env: NodeJS.ProcessEnv, cwd?: string): Promise
           return exited;
         },
       };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await new Promise((r) => setTimeout(r, 100));
   }
   proc.kill('SIGKILL');
   throw new Error(`server did not start: ${out}`);

@@ -1,8 +1,7 @@
 /**
- * Start-up as an operator meets it: each bad configuration is one log line and exit code 2; a
- * taken port ends the start before the database is touched; an unreachable database is one line
- * naming it; while the database opens the port answers `starting`; the banner names the version,
- * the database and the documentation. Independent of the database of the pass: run on the PGlite
+ * Start-up as an operator meets it (with test/start.test.ts): each bad configuration is one log
+ * line and exit code 2; an unreachable database or a data folder in use is one line naming it;
+ * the steps are logged in order, then a banner names the version, the database and the docs. Independent of the database of the pass: run on the PGlite
  * pass only.
  */
 import assert from 'node:assert/strict';
@@ -85,24 +84,6 @@ describe('a bad configuration', { skip: onPostgres }, () => {
 });
 
 describe('start-up faults', { skip: onPostgres }, () => {
-  it('a taken port exits 1 before the database is opened', async () => {
-    const blocker = createServer();
-    const port = await freePort();
-    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
-    try {
-      const dataDir = join(work, 'taken-port');
-      const r = await run({ PORT: String(port), PGLITE_DATA_DIR: dataDir, DEMO_TENANT: 'true' });
-      assert.equal(r.code, 1, r.out);
-      const fatal = r.lines.filter((l) => l.level === 60);
-      assert.equal(fatal.length, 1, r.out);
-      assert.match(fatal[0]!.msg, new RegExp(`^not started: port ${port} on 127\\.0\\.0\\.1 is in use`));
-      assert.ok(!existsSync(dataDir), 'nothing was written: the data folder does not exist');
-      assert.ok(!r.out.includes('demo'), r.out);
-    } finally {
-      blocker.close();
-    }
-  });
-
   it('an unreachable PostgreSQL is one line naming it', async () => {
     const closed = await freePort();
     const r = await run({
@@ -115,7 +96,7 @@ describe('start-up faults', { skip: onPostgres }, () => {
     assert.match(
       fatal[0]!.msg,
       new RegExp(
-        `^not started: the database could not be opened \\(PostgreSQL 127\\.0\\.0\\.1:${closed}/test\\): .*ECONNREFUSED`,
+        `^not started: database PostgreSQL at 127\\.0\\.0\\.1:${closed}/test: connection refused at 127\\.0\\.0\\.1:${closed}$`,
       ),
     );
     assert.ok(!r.out.includes('    at '), r.out);
@@ -131,7 +112,7 @@ describe('start-up faults', { skip: onPostgres }, () => {
       assert.equal(fatal.length, 1, r.out);
       assert.match(
         fatal[0]!.msg,
-        /^not started: the database could not be opened \(PGlite .*\): The data folder .* is in use by process \d+/,
+        /^not started: database PGlite in .*: The data folder .* is in use by process \d+/,
       );
       assert.equal((await fetch(`${first.url}/ready`)).status, 200, 'the first server is untouched');
     } finally {
@@ -153,20 +134,24 @@ describe('a normal start', { skip: onPostgres }, () => {
       .map((l) => JSON.parse(l) as Line);
     const msgs = lines.map((l) => l.msg);
     const at = (re: RegExp): number => msgs.findIndex((m) => re.test(m));
-    const starting = at(/ starting on http:\/\/127\.0\.0\.1:\d+$/);
-    const opened = at(/^database opened: PGlite /);
-    const migrated = at(/^schema migrated to version \d+$/);
+    const bound = at(/^port \d+ bound; opening the database$/);
+    const opened = at(/^database opened: PGlite in /);
+    const migrated = at(/^schema checked: version \d+$/);
+    const ready = at(/^API ready$/);
     const banner = at(
-      / serving http:\/\/127\.0\.0\.1:\d+ on PGlite .*, schema version \d+; docs .*\/docs, help .*\/Help, OpenAPI .*\/openapi\.json$/,
+      /^fieldservice \S+ listening on http:\/\/127\.0\.0\.1:\d+ \| database: PGlite in .*, schema version \d+ \| docs: .*\/docs {2}help: .*\/Help {2}OpenAPI: .*\/openapi\.json$/,
     );
-    assert.ok(starting >= 0 && starting < opened && opened < migrated && migrated < banner, msgs.join('\n'));
+    assert.ok(
+      bound >= 0 && bound < opened && opened < migrated && migrated < ready && ready < banner,
+      msgs.join('\n'),
+    );
     assert.equal(typeof lines[opened]!['ms'], 'number');
     assert.equal(typeof lines[migrated]!['ms'], 'number');
     assert.ok(
-      msgs.some((m) => /^schema: applied 0001_baseline in \d+ ms$/.test(m)),
+      msgs.some((m) => /^schema migrated: applied 0001_baseline in \d+ ms$/.test(m)),
       msgs.join('\n'),
     );
-    assert.equal(lines[banner]!['database'], 'pglite');
+    assert.equal((lines[banner]!['database'] as { kind: string }).kind, 'pglite');
     assert.ok(msgs.includes('stopped'), msgs.join('\n'));
   });
 });

@@ -247,3 +247,35 @@ export async function verifyToken(db: Executor, token: string): Promise<Principa
   const row = r.rows[0];
   return row ? { tenantId: row.tenant_id, domain: row.domain, username: row.username } : undefined;
 }
+
+/** The API users, with their tenant and the number of tokens that still work. */
+export async function listApiUsers(
+  db: Executor,
+  domain?: string,
+): Promise<Array<{ domain: string; username: string; active_tokens: number; revoked_tokens: number }>> {
+  const r = await db.query<{
+    domain: string;
+    username: string;
+    active_tokens: number;
+    revoked_tokens: number;
+  }>(
+    `SELECT t.domain, u.username,
+            count(k.id) FILTER (WHERE k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()))::int AS active_tokens,
+            count(k.id) FILTER (WHERE k.revoked_at IS NOT NULL)::int AS revoked_tokens
+       FROM api_user u JOIN tenant t ON t.id = u.tenant_id LEFT JOIN api_token k ON k.api_user_id = u.id
+      WHERE $1::text IS NULL OR lower(t.domain) = lower($1)
+      GROUP BY t.domain, u.username ORDER BY t.domain, u.username`,
+    [domain === undefined ? null : normalName(domain)],
+  );
+  return r.rows;
+}
+
+/** Revokes every bearer token of an API user at once; returns how many were still valid. */
+export async function revokeUserTokens(db: Executor, apiUserId: string, tenantId: string): Promise<number> {
+  const r = await db.query(
+    'UPDATE api_token SET revoked_at = now() WHERE api_user_id = $1 AND revoked_at IS NULL',
+    [apiUserId],
+  );
+  await credentialsChanged(db, tenantId);
+  return r.rowCount;
+}

@@ -3,7 +3,7 @@
  * (a pool on a PostgreSQL server). Every tenant request runs in `withTenant`, a transaction under
  * the application role with the tenant set, so row-level security scopes every statement.
  */
-import { mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Readable } from 'node:stream';
@@ -350,4 +350,44 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     poolStats: () => undefined,
   };
+}
+
+/** A PGlite data folder holds a database when it has Postgres's version file. */
+const holdsDatabase = (dir: string): boolean => existsSync(join(dir, 'PG_VERSION'));
+
+/**
+ * Writes a consistent copy of the embedded database in `dataDir` to `file` (a gzip'd tar of the
+ * data folder, PGlite's `dumpDataDir`). The folder is locked meanwhile: a running server refuses it.
+ */
+export async function backupPglite(dataDir: string, file: string): Promise<{ bytes: number }> {
+  if (!holdsDatabase(dataDir)) throw new Error(`No embedded database in ${dataDir}`);
+  const unlock = lockDataDir(dataDir);
+  try {
+    const db = await PGlite.create(dataDir);
+    try {
+      const dump = await db.dumpDataDir('gzip');
+      const bytes = Buffer.from(await dump.arrayBuffer());
+      writeFileSync(file, bytes);
+      return { bytes: bytes.length };
+    } finally {
+      await db.close();
+    }
+  } finally {
+    unlock();
+  }
+}
+
+/** Loads a backup made by `backupPglite` into `dataDir`, which must not hold a database yet. */
+export async function restorePglite(file: string, dataDir: string): Promise<void> {
+  if (holdsDatabase(dataDir))
+    throw new Error(
+      `${dataDir} already holds a database: move it away (or set PGLITE_DATA_DIR to a new folder) and restore again`,
+    );
+  const unlock = lockDataDir(dataDir);
+  try {
+    const db = await PGlite.create(dataDir, { loadDataDir: new Blob([readFileSync(file)]) });
+    await db.close();
+  } finally {
+    unlock();
+  }
 }
