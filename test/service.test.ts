@@ -74,7 +74,11 @@ describe('the landing page and the version', () => {
       });
       assert.equal(res.statusCode, 401);
       assert.match(res.json<{ message: string }>().message, /\/Help and \/docs/);
+      assert.equal(res.json<{ docs: string }>().docs, '/docs');
     }
+    const xml = await call(ctx, 'GET', '/api/JobType', { as: null, headers: { accept: 'application/xml' } });
+    assert.equal(xml.statusCode, 401);
+    assert.match(xml.body, /<code>unauthorized<\/code><docs>\/docs<\/docs><message>/);
   });
 });
 
