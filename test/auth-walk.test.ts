@@ -95,7 +95,8 @@ async function walk(authorization: string | undefined, label: string, sample = f
         assert.equal(res.statusCode, 401, `${where} ${res.body.slice(0, 200)}`);
         assert.match(String(res.headers['www-authenticate']), /^Basic realm="api"/, where);
         const body = res.json<Record<string, unknown>>();
-        assert.deepEqual(Object.keys(body).sort(), ['code', 'message', 'status'], where);
+        assert.deepEqual(Object.keys(body).sort(), ['code', 'docs', 'message', 'status'], where);
+        assert.equal(body['docs'], '/docs', where);
         assert.equal(body['status'], 401, where);
         assert.equal(body['code'], 'unauthorized', where);
         assert.ok(typeof body['message'] === 'string' && body['message'].length > 0, where);

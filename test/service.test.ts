@@ -74,7 +74,11 @@ describe('the landing page and the version', () => {
       });
       assert.equal(res.statusCode, 401);
       assert.match(res.json<{ message: string }>().message, /\/Help and \/docs/);
+      assert.equal(res.json<{ docs: string }>().docs, '/docs');
     }
+    const xml = await call(ctx, 'GET', '/api/JobType', { as: null, headers: { accept: 'application/xml' } });
+    assert.equal(xml.statusCode, 401);
+    assert.match(xml.body, /<code>unauthorized<\/code><docs>\/docs<\/docs><message>/);
   });
 });
 
@@ -221,6 +225,11 @@ describe('compression, ETag and headers', () => {
       headers: { 'if-none-match': recordTag },
     });
     assert.equal(notModified.statusCode, 304);
+    // One ETag for the JSON and the XML of a record: caches keep them apart by Accept.
+    assert.equal(read.headers['vary'], 'Accept');
+    assert.equal(notModified.headers['vary'], 'Accept');
+    const landing = await call(ctx, 'GET', '/', { as: null, headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(landing.headers['vary'], 'Accept');
     const put = await call(ctx, 'PUT', `/api/JobType(${id})`, {
       body: { name: 'etag 2' },
       headers: { 'if-none-match': recordTag },

@@ -102,6 +102,11 @@ function errorSchema(current: JsonSchema, result: JsonSchema): JsonSchema {
         description: 'Stable error code (see the table of error codes in the API description)',
       },
       message: { type: 'string' },
+      docs: {
+        type: 'string',
+        description:
+          'On a 401 (unauthorized): the path of the API reference, which tells how to authenticate',
+      },
       errors: {
         type: 'array',
         items: { ...ref('FieldError'), xml: { name: 'item' } },

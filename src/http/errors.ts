@@ -1,16 +1,19 @@
 /**
  * Contract errors as HTTP answers: the status from the table of error codes, the headers that go
- * with some of them, and the one error body `{status, code, message, errors?}`. A 5xx never shows
- * its cause.
+ * with some of them, and the one error body `{status, code, message, errors?}` (a 401 also names the
+ * `docs`). A 5xx never shows its cause.
  */
 import { ERRORS, type ContractError, type ErrorCode } from '../contract/errors.js';
 import type { FieldError } from '../schema/validate.js';
+import { LINKS } from './service.js';
 
 export interface ErrorBody {
   status: number;
   code: ErrorCode;
   message: string;
   errors?: FieldError[];
+  /** On a 401: where the API reference tells how to authenticate. */
+  docs?: string;
 }
 
 export const statusOf = (code: ErrorCode): number => ERRORS[code].status;
@@ -30,5 +33,6 @@ export function errorBody(err: ContractError): ErrorBody & Record<string, unknow
     message: err.message,
   };
   if (err.errors?.length) body.errors = err.errors;
+  if (err.code === 'unauthorized') body.docs = LINKS.docs;
   return Object.assign(body, err.details);
 }

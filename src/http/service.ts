@@ -124,6 +124,11 @@ export async function registerService(app: FastifyInstance, options: ServiceOpti
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html')) reply.headers(HTML_HEADERS);
     if ((req.method !== 'GET' && req.method !== 'HEAD') || reply.statusCode !== 200) return payload;
+    // The API and the landing page answer JSON or XML (HTML) by Accept, with one ETag a record.
+    if (req.url === '/' || req.url.startsWith('/api/')) {
+      const vary = reply.getHeader('vary');
+      reply.header('vary', vary ? `${String(vary)}, Accept` : 'Accept');
+    }
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
     let etag = reply.getHeader('etag');
     if (etag === undefined) {
