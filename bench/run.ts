@@ -397,7 +397,7 @@ async function benchTarget(target: 'postgres' | 'pglite'): Promise<void> {
     );
     const errs = (r: autocannon.Result): string => `${r.errors} / ${r.non2xx}`;
     say(
-      `| single Save errors / non-2xx | ${errs(ours)} | ${errs(baseline)}, ${errs(baselineTenant)} | | | |`,
+      `| single Save errors / non-2xx (Basic, Bearer, cold Basic; bare routes) | ${errs(ours)}, ${errs(bearer)}, ${errs(cold)} | ${errs(baseline)}, ${errs(baselineTenant)} | | | |`,
     );
     const peakMb = Math.round(peakKb / 1024);
     say(
