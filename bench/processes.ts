@@ -90,3 +90,14 @@ export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> 
   }
   throw new Error(`${url} was not ready within ${timeoutMs} ms: ${last}`);
 }
+
+/** CPU time (user + system) a process has used so far, in milliseconds (Linux; 100 ticks a second). */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
