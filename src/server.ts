@@ -77,6 +77,25 @@ const port = typeof address === 'object' && address ? address.port : config.port
 const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 log.info({ port, host: config.host }, `port ${port} bound; opening the database`);
 
+// A stop asked for while starting ends the start after the step under way (a migration is one
+// transaction: it is never cut half-way), closing what is open.
+let stopAsked: NodeJS.Signals | undefined;
+const stopWhileStarting = (signal: NodeJS.Signals): void => {
+  if (stopAsked) return;
+  stopAsked = signal;
+  log.info({ signal }, 'stop asked while starting: stopping after the current step');
+};
+process.on('SIGTERM', stopWhileStarting);
+process.on('SIGINT', stopWhileStarting);
+async function stopIfAsked(open?: Database): Promise<void> {
+  if (!stopAsked) return;
+  server.closeAllConnections();
+  await new Promise<void>((done) => server.close(() => done()));
+  await open?.close().catch(() => undefined);
+  log.info('stopped');
+  process.exit(0);
+}
+
 // 2. The database, opened and migrated, each step logged with its duration.
 const where = config.databaseUrl
   ? (() => {
@@ -94,6 +113,7 @@ try {
   fail(`database ${where}`, err);
 }
 log.info({ ms: elapsed(started) }, `database opened: ${where}`);
+await stopIfAsked(db);
 started = performance.now();
 try {
   await migrate(db, {
@@ -105,6 +125,7 @@ try {
 }
 const schema = (await migrationStatus(db)).applied.at(-1)?.version ?? 0;
 log.info({ ms: elapsed(started), schema }, `schema checked: version ${schema}`);
+await stopIfAsked(db);
 
 // 3. The API, on the port bound above.
 started = performance.now();
@@ -134,6 +155,12 @@ if (!config.databaseUrl && config.demoTenant) {
   }
 }
 await app.ready();
+process.off('SIGTERM', stopWhileStarting);
+process.off('SIGINT', stopWhileStarting);
+if (stopAsked) {
+  await app.close().catch(() => undefined);
+  await stopIfAsked(db);
+}
 let closing = false;
 handler = (req, res) => {
   // While stopping: no new requests; the ones in flight finish.

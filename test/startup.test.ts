@@ -120,6 +120,43 @@ describe('start-up faults', { skip: onPostgres }, () => {
   });
 });
 
+describe('a stop while starting', { skip: onPostgres }, () => {
+  it('SIGTERM while the database opens ends the start after that step, exit 0', async () => {
+    const port = await freePort();
+    const dataDir = join(work, 'stop-while-starting');
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DEMO_TENANT: 'true',
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'info',
+        DATABASE_URL: '',
+        PGLITE_DATA_DIR: dataDir,
+      },
+    });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    // The port answers 503 while the database opens: that is when the signal goes.
+    for (let i = 0; i < 3000 && !out.includes('opening the database'); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 503);
+    proc.kill('SIGTERM');
+    assert.equal(await exited, 0, out);
+    const msgs = out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => (JSON.parse(l) as Line).msg);
+    assert.ok(msgs.includes('stop asked while starting: stopping after the current step'), out);
+    assert.equal(msgs.at(-1), 'stopped', out);
+    assert.ok(!msgs.some((m) => m === 'API ready'), out);
+    assert.ok(!out.includes('demo tenant'), out);
+  });
+});
+
 describe('a normal start', { skip: onPostgres }, () => {
   it('logs each step with its duration, then a banner with version, database and docs', async () => {
     const dataDir = join(work, 'normal');
