@@ -172,6 +172,20 @@ describe('CORS', () => {
     assert.equal(ok.headers['access-control-allow-origin'], 'https://erp.example.com');
     assert.match(String(ok.headers['access-control-allow-methods']), /POST/);
     assert.match(String(ok.headers['access-control-allow-headers']), /authorization/i);
+    // OData's PATCH and the documented request headers may be sent from the browser too.
+    const patch = await app.inject({
+      method: 'OPTIONS',
+      url: '/api/Jobs(3f1c2e4d-5a6b-4c7d-8e9f-0a1b2c3d4e5f)',
+      headers: {
+        origin: 'https://erp.example.com',
+        'access-control-request-method': 'PATCH',
+        'access-control-request-headers': 'authorization, content-type, if-match, prefer, odata-version',
+      },
+    });
+    assert.ok(patch.statusCode === 204 || patch.statusCode === 200, `${patch.statusCode} ${patch.body}`);
+    assert.match(String(patch.headers['access-control-allow-methods']), /PATCH/);
+    for (const header of ['if-match', 'prefer', 'odata-version'])
+      assert.match(String(patch.headers['access-control-allow-headers']), new RegExp(header));
     const other = await preflight(app, 'https://elsewhere.example');
     assert.equal(other.headers['access-control-allow-origin'], undefined);
     // The actual request still needs credentials, and says which origin may read it.
@@ -182,6 +196,8 @@ describe('CORS', () => {
     });
     assert.equal(get.statusCode, 200);
     assert.equal(get.headers['access-control-allow-origin'], 'https://erp.example.com');
+    for (const header of ['etag', 'link', 'preference-applied'])
+      assert.match(String(get.headers['access-control-expose-headers']), new RegExp(header));
     const anonymous = await app.inject({
       method: 'GET',
       url: '/api/JobType',

@@ -128,7 +128,7 @@ export async function registerService(app: FastifyInstance, options: ServiceOpti
     const any = options.corsOrigins.includes('*');
     await app.register(fastifyCors, {
       origin: any ? '*' : options.corsOrigins,
-      methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: [
         'authorization',
         'content-type',
@@ -136,9 +136,21 @@ export async function registerService(app: FastifyInstance, options: ServiceOpti
         'if-match',
         'if-none-match',
         'idempotency-key',
+        'prefer',
+        'odata-version',
+        'odata-maxversion',
         'x-request-id',
       ],
-      exposedHeaders: ['etag', 'location', 'retry-after', 'x-request-id', 'idempotent-replayed'],
+      exposedHeaders: [
+        'etag',
+        'location',
+        'link',
+        'retry-after',
+        'x-request-id',
+        'idempotent-replayed',
+        'preference-applied',
+        'odata-version',
+      ],
       maxAge: 600,
       strictPreflight: false,
     });
