@@ -25,7 +25,7 @@ import { registerSyncRoutes } from './http/sync-routes.js';
 import { registerDocsRoutes } from './http/docs-routes.js';
 import { registerHelpRoutes } from './http/help-routes.js';
 import { registerOperations } from './http/operations.js';
-import { registerService } from './http/service.js';
+import { registerCompression, registerService } from './http/service.js';
 import { registry } from './schema/registry.js';
 import { createValidator } from './schema/validate.js';
 
@@ -131,6 +131,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
   registerParsers(app, { maxBatch: config.maxBatch });
+  await registerCompression(app);
 
   await registerOperations(app, db, {
     maxInFlight: config.maxInFlight,

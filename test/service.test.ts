@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { buildVersion } from '../src/build.js';
+import { wantsHtml } from '../src/http/service.js';
 import { call, setup, type TestContext } from './helpers.js';
 
 let ctx: TestContext;
@@ -48,6 +49,22 @@ describe('the landing page and the version', () => {
     assert.match(String(html.headers['content-type']), /^text\/html/);
     for (const href of ['/docs', '/Help', '/openapi.json']) assert.ok(html.body.includes(`href="${href}"`));
     assert.ok(html.body.includes(pkg.version));
+  });
+
+  it('gives HTML only to a client that prefers it', () => {
+    const cases: Array<[string | undefined, boolean]> = [
+      [undefined, false],
+      ['*/*', false],
+      ['application/json', false],
+      ['application/xml', false],
+      ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', true],
+      ['text/html', true],
+      ['application/json, text/html;q=0.9', false],
+      ['text/html;q=0, */*', false],
+      ['application/json;q=0.5, text/html', true],
+      ['application/*;q=0.2, text/html;q=0.3', true],
+    ];
+    for (const [accept, html] of cases) assert.equal(wantsHtml(accept), html, String(accept));
   });
 
   it('has one version: package.json, OpenAPI, /health, /ready and build_info', async () => {
@@ -155,6 +172,20 @@ describe('CORS', () => {
     assert.equal(ok.headers['access-control-allow-origin'], 'https://erp.example.com');
     assert.match(String(ok.headers['access-control-allow-methods']), /POST/);
     assert.match(String(ok.headers['access-control-allow-headers']), /authorization/i);
+    // OData's PATCH and the documented request headers may be sent from the browser too.
+    const patch = await app.inject({
+      method: 'OPTIONS',
+      url: '/api/Jobs(3f1c2e4d-5a6b-4c7d-8e9f-0a1b2c3d4e5f)',
+      headers: {
+        origin: 'https://erp.example.com',
+        'access-control-request-method': 'PATCH',
+        'access-control-request-headers': 'authorization, content-type, if-match, prefer, odata-version',
+      },
+    });
+    assert.ok(patch.statusCode === 204 || patch.statusCode === 200, `${patch.statusCode} ${patch.body}`);
+    assert.match(String(patch.headers['access-control-allow-methods']), /PATCH/);
+    for (const header of ['if-match', 'prefer', 'odata-version'])
+      assert.match(String(patch.headers['access-control-allow-headers']), new RegExp(header));
     const other = await preflight(app, 'https://elsewhere.example');
     assert.equal(other.headers['access-control-allow-origin'], undefined);
     // The actual request still needs credentials, and says which origin may read it.
@@ -165,6 +196,8 @@ describe('CORS', () => {
     });
     assert.equal(get.statusCode, 200);
     assert.equal(get.headers['access-control-allow-origin'], 'https://erp.example.com');
+    for (const header of ['etag', 'link', 'preference-applied'])
+      assert.match(String(get.headers['access-control-expose-headers']), new RegExp(header));
     const anonymous = await app.inject({
       method: 'GET',
       url: '/api/JobType',
@@ -197,6 +230,8 @@ describe('compression, ETag and headers', () => {
     const res = await fetch(`${address}/openapi.json`);
     assert.match(String(res.headers.get('content-encoding')), /^(br|gzip|deflate)$/);
     assert.equal(await res.text(), plain.body);
+    const metrics = await call(ctx, 'GET', '/metrics', { as: null, headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(metrics.headers['content-encoding'], 'gzip', 'what Prometheus scrapes is compressed');
     const record = await fetch(`${address}/api/JobType?$top=1`, {
       headers: { authorization: ctx.a.auth },
     });
@@ -211,6 +246,28 @@ describe('compression, ETag and headers', () => {
     const again = await call(ctx, 'GET', '/openapi.json', { as: null, headers: { 'if-none-match': etag } });
     assert.equal(again.statusCode, 304);
     assert.equal(again.body, '');
+    assert.equal(again.headers['content-length'], undefined);
+    // Asked compressed, the 304 still has no body and says what the answer varies by.
+    const gz = await call(ctx, 'GET', '/openapi.json', {
+      as: null,
+      headers: { 'if-none-match': etag, 'accept-encoding': 'gzip' },
+    });
+    assert.equal(gz.statusCode, 304);
+    assert.equal(gz.rawPayload.length, 0);
+    assert.equal(gz.headers['content-encoding'], undefined);
+    assert.match(String(gz.headers['vary']), /accept-encoding/i);
+    // The files of /docs have the ETag of the static files, and a 304 as bare.
+    const js = await call(ctx, 'GET', '/docs/static/swagger-ui-bundle.js', {
+      as: null,
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    const jsAgain = await call(ctx, 'GET', '/docs/static/swagger-ui-bundle.js', {
+      as: null,
+      headers: { 'accept-encoding': 'gzip', 'if-none-match': String(js.headers['etag']) },
+    });
+    assert.equal(jsAgain.statusCode, 304);
+    assert.equal(jsAgain.rawPayload.length, 0);
+    assert.equal(jsAgain.headers['content-encoding'], undefined);
     const changed = await call(ctx, 'GET', '/openapi.json', {
       as: null,
       headers: { 'if-none-match': '"x"' },

@@ -4,6 +4,7 @@
  * 304 on GET, and security headers on the HTML pages.
  */
 import { createHash } from 'node:crypto';
+import { constants } from 'node:zlib';
 import fastifyCompress from '@fastify/compress';
 import fastifyCors from '@fastify/cors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -52,10 +53,29 @@ function landingHtml(): string {
   );
 }
 
-/** Whether the client prefers HTML (a browser) to JSON. */
-function wantsHtml(req: FastifyRequest): boolean {
-  const accept = req.headers.accept ?? '';
-  return /\btext\/html\b/i.test(accept);
+/**
+ * Whether the client prefers HTML (a browser) to JSON: it names `text/html` (or XHTML) with a
+ * weight above 0 and at least that of JSON (`application/json`, else `application/*`, else `*\/*`).
+ * Any other Accept (none, `*\/*`, XML) gets JSON.
+ */
+export function wantsHtml(accept: string | undefined): boolean {
+  if (!accept || !/html/i.test(accept)) return false;
+  let html = 0;
+  const json = [0, 0, 0]; // application/json, application/*, */*
+  const named = [false, false, false];
+  for (const part of accept.split(',')) {
+    const [range = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Math.min(1, Number(q.slice(2)) || 0);
+    if (range === 'text/html' || range === 'application/xhtml+xml') html = Math.max(html, weight);
+    const at = ['application/json', 'application/*', '*/*'].indexOf(range);
+    if (at >= 0) {
+      json[at] = Math.max(json[at]!, weight);
+      named[at] = true;
+    }
+  }
+  const jsonWeight = named[0] ? json[0]! : named[1] ? json[1]! : json[2]!;
+  return html > 0 && html >= jsonWeight;
 }
 
 const HTML_HEADERS = {
@@ -80,25 +100,35 @@ function matches(ifNoneMatch: string, etag: string): boolean {
     .some((t) => t === '*' || t.replace(/^W\//, '') === bare);
 }
 
+const API_PATH = /^\/api\//i;
+/** Bodies smaller than this are sent as they are. */
+const COMPRESS_THRESHOLD = 1024;
+
 export interface ServiceOptions {
   /** Origins allowed to call the API from a browser (`*`: any); empty: no CORS headers. */
   corsOrigins: string[];
 }
 
-export async function registerService(app: FastifyInstance, options: ServiceOptions): Promise<void> {
-  // Compression when the client asks for it (Accept-Encoding), for bodies over 1 KB; brotli at a
-  // quality that costs about what gzip does.
+/**
+ * Compression when the client asks for it (Accept-Encoding), for bodies over 1 KB; brotli at a
+ * quality that costs about what gzip does. Registered before any route (it hooks each route as it
+ * is added), so that /metrics is compressed too. Request bodies sent with Content-Encoding gzip,
+ * deflate or br are decompressed; the body limits count the decompressed bytes.
+ */
+export async function registerCompression(app: FastifyInstance): Promise<void> {
   await app.register(fastifyCompress, {
-    threshold: 1024,
+    threshold: COMPRESS_THRESHOLD,
     encodings: ['br', 'gzip', 'deflate'],
-    brotliOptions: { params: { [(await import('node:zlib')).constants.BROTLI_PARAM_QUALITY]: 4 } },
+    brotliOptions: { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } },
   });
+}
 
+export async function registerService(app: FastifyInstance, options: ServiceOptions): Promise<void> {
   if (options.corsOrigins.length) {
     const any = options.corsOrigins.includes('*');
     await app.register(fastifyCors, {
       origin: any ? '*' : options.corsOrigins,
-      methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: [
         'authorization',
         'content-type',
@@ -106,16 +136,28 @@ export async function registerService(app: FastifyInstance, options: ServiceOpti
         'if-match',
         'if-none-match',
         'idempotency-key',
+        'prefer',
+        'odata-version',
+        'odata-maxversion',
         'x-request-id',
       ],
-      exposedHeaders: ['etag', 'location', 'retry-after', 'x-request-id', 'idempotent-replayed'],
+      exposedHeaders: [
+        'etag',
+        'location',
+        'link',
+        'retry-after',
+        'x-request-id',
+        'idempotent-replayed',
+        'preference-applied',
+        'odata-version',
+      ],
       maxAge: 600,
       strictPreflight: false,
     });
   }
 
   app.get('/', async (req, reply) => {
-    if (wantsHtml(req)) return reply.type('text/html; charset=utf-8').send(landingHtml());
+    if (wantsHtml(req.headers.accept)) return reply.type('text/html; charset=utf-8').send(landingHtml());
     return { service: SERVICE_NAME, version: buildVersion, links: LINKS };
   });
 
@@ -123,9 +165,11 @@ export async function registerService(app: FastifyInstance, options: ServiceOpti
     reply.header('x-content-type-options', 'nosniff');
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html')) reply.headers(HTML_HEADERS);
+    // A 304 has no body (nor a Content-Length of its own, nor a compressed empty body).
+    if (reply.statusCode === 304) return null;
     if ((req.method !== 'GET' && req.method !== 'HEAD') || reply.statusCode !== 200) return payload;
     // The API and the landing page answer JSON or XML (HTML) by Accept, with one ETag a record.
-    if (req.url === '/' || req.url.startsWith('/api/')) {
+    if (req.routeOptions.url === '/' || API_PATH.test(req.url)) {
       const vary = reply.getHeader('vary');
       reply.header('vary', vary ? `${String(vary)}, Accept` : 'Accept');
     }
@@ -137,8 +181,13 @@ export async function registerService(app: FastifyInstance, options: ServiceOpti
     }
     const ifNoneMatch = req.headers['if-none-match'];
     if (ifNoneMatch && matches(ifNoneMatch, String(etag))) {
+      // The 304 names what the 200 would vary by, compression included.
+      if (payload.length >= COMPRESS_THRESHOLD) {
+        const vary = reply.getHeader('vary');
+        reply.header('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
+      }
       reply.code(304);
-      return '';
+      return null;
     }
     return payload;
   });
