@@ -8,7 +8,7 @@
  * created again is delivered as it stands; applying the pages in order ends in the database's state.
  */
 import type { Database, Executor } from '../db/database.js';
-import { selectList, type Row } from '../db/records.js';
+import { recordJsonSql, selectList, type Row } from '../db/records.js';
 import { ContractError } from '../contract/errors.js';
 import { q } from '../schema/schema-model.js';
 import type { Entity } from '../schema/registry.js';
@@ -98,13 +98,26 @@ export async function pullChanges(
   return db.withTenant(tenantId, (tx) => readPage(tx, entities, cursor, limit), true);
 }
 
-/** The page itself, in one snapshot (repeatable read) transaction. */
-async function readPage(
-  tx: Executor,
+/**
+ * The page as JSON text (`{"changes":[..],"next":..,"has_more":..}`), the same page as
+ * `pullChanges` gives, written by the database in one statement: no row to parse, no object to
+ * build, decimals exact.
+ */
+export async function pullChangesJson(
+  db: Database,
+  tenantId: string,
   entities: readonly Entity[],
   cursor: Cursor,
   limit: number,
-): Promise<ChangePage> {
+): Promise<string> {
+  await db.withTenant(tenantId, async (tx) => {
+    if (await hasPending(tx)) await sequenceChanges(tx);
+  });
+  return db.withTenant(tenantId, (tx) => readPageJson(tx, entities, cursor, limit), true);
+}
+
+/** The purge generation now; throws `cursor_expired` when a purge removed entries after the cursor. */
+async function checkCursor(tx: Executor, cursor: Cursor): Promise<number> {
   // Expired exactly when a purge after the cursor's snapshot removed an entry after its position:
   // purge generations and positions, not clocks.
   const state = await tx.query<{ generation: string; floor: string; purged: string | null }>(
@@ -118,7 +131,17 @@ async function readPage(
     const purged = known.purged === null ? -1 : Number(known.purged);
     if (cursor.generation < Number(known.floor) || purged > cursor.position) throw expired();
   }
-  const generation = Number(known?.generation ?? 0);
+  return Number(known?.generation ?? 0);
+}
+
+/** The page itself, in one snapshot (repeatable read) transaction. */
+async function readPage(
+  tx: Executor,
+  entities: readonly Entity[],
+  cursor: Cursor,
+  limit: number,
+): Promise<ChangePage> {
+  const generation = await checkCursor(tx, cursor);
   const r = await tx.query<Position>(
     `SELECT entity, record_id AS id, position, row_version AS version, deleted, changed_at AS time
      FROM change_log WHERE position > $1 AND entity = ANY($2::text[]) ORDER BY position LIMIT $3`,
@@ -192,4 +215,58 @@ async function currentRecords(
     }
   }
   return out;
+}
+
+const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const pageStatements = new Map<string, string>();
+
+/**
+ * One statement for a page: the entries after the cursor in position order (an index range scan of
+ * (tenant, position), no sort), less those whose record has a later change not positioned yet, each
+ * joined to its record as it is in the snapshot, written as the page's `changes` text.
+ */
+function pageSql(entities: readonly Entity[]): string {
+  const key = entities.map((e) => e.name).join(',');
+  let sql = pageStatements.get(key);
+  if (sql === undefined) {
+    const found = entities.map((entity) => {
+      const time = entity.spec.fields['modified_dateutc'] ? 't.modified_dateutc' : 'now()';
+      const gone = entity.deleteMode === 'logical' ? 'COALESCE(t.sys_logical_delete, false)' : 'false';
+      return `SELECT d.position, ${recordJsonSql(entity)} AS record, t.row_version AS version, ${time} AS time, ${gone} AS gone
+        FROM delivered d JOIN ${q(entity.name)} t ON t.id = d.record_id WHERE d.entity = '${entity.name}'`;
+    });
+    const gone = '(f.position IS NULL OR f.gone)';
+    const change = `'{"entity":' || to_json(d.entity)::text || ',"id":"' || d.record_id::text || '","deleted":' || ${gone}::text
+      || ',"time":"' || to_char(CASE WHEN f.position IS NULL THEN d.changed_at ELSE f.time END AT TIME ZONE 'UTC', ${ISO_UTC})
+      || '","row_version":' || COALESCE(f.version, d.row_version)::text
+      || CASE WHEN ${gone} THEN '' ELSE ',"record":' || f.record END || '}'`;
+    sql = `WITH fetched AS MATERIALIZED (
+        SELECT entity, record_id, position, row_version, changed_at FROM change_log
+        WHERE position > $1 AND entity = ANY($2::text[]) ORDER BY position LIMIT $3 + 1),
+      page AS MATERIALIZED (SELECT * FROM fetched ORDER BY position LIMIT $3),
+      delivered AS MATERIALIZED (SELECT p.* FROM page p WHERE NOT EXISTS (
+        SELECT 1 FROM change_log c WHERE c.entity = p.entity AND c.record_id = p.record_id AND c.position IS NULL)),
+      found (position, record, version, time, gone) AS (${found.join('\n UNION ALL ')})
+      SELECT (SELECT count(*) FROM fetched)::int AS fetched, (SELECT max(position) FROM page)::text AS last,
+        (SELECT string_agg(${change}, ',' ORDER BY d.position) FROM delivered d LEFT JOIN found f ON f.position = d.position) AS changes`;
+    pageStatements.set(key, sql);
+  }
+  return sql;
+}
+
+async function readPageJson(
+  tx: Executor,
+  entities: readonly Entity[],
+  cursor: Cursor,
+  limit: number,
+): Promise<string> {
+  const generation = await checkCursor(tx, cursor);
+  const r = await tx.query<{ fetched: number; last: string | null; changes: string | null }>(pageSql(entities), [
+    cursor.position,
+    entities.map((e) => e.name),
+    limit,
+  ]);
+  const { fetched, last, changes } = r.rows[0]!;
+  const next = encodeCursor({ position: last === null ? cursor.position : Number(last), generation });
+  return `{"changes":[${changes ?? ''}],"next":${JSON.stringify(next)},"has_more":${fetched > limit}}`;
 }

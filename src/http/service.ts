@@ -175,6 +175,8 @@ export async function registerService(app: FastifyInstance, options: ServiceOpti
     }
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
     let etag = reply.getHeader('etag');
+    // An answer no cache may keep (the sync feed) has no ETag, nor the hash of its body.
+    if (etag === undefined && /no-store/.test(String(reply.getHeader('cache-control') ?? ''))) return payload;
     if (etag === undefined) {
       etag = etagOf(payload);
       reply.header('etag', etag);

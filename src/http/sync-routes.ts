@@ -1,7 +1,7 @@
 /** `GET api/Sync/Changes`: the change feed (see src/domain/sync.ts), in JSON or XML. */
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.js';
-import { decodeCursor, pullChanges, type ChangePage } from '../domain/sync.js';
+import { decodeCursor, pullChanges, pullChangesJson, type ChangePage } from '../domain/sync.js';
 import type { Entity, Registry } from '../schema/registry.js';
 import { recordJson, recordXml } from '../schema/serialize.js';
 import { escapeXml, XSI } from '../schema/xml.js';
@@ -23,7 +23,7 @@ function selected(registry: Registry, list: string | undefined): Entity[] {
 }
 
 /** Records through the registry's JSON writer, so decimals stay exact numbers. */
-function pageJson(registry: Registry, page: ChangePage): string {
+export function pageJson(registry: Registry, page: ChangePage): string {
   const changes = page.changes.map((c) => {
     const { record, ...head } = c;
     // A deletion has no record: the member is left out, like every member without a value.
@@ -61,13 +61,14 @@ export function registerSyncRoutes(app: FastifyInstance, db: Database, registry:
       });
     }
     const limit = Math.min(Math.max(Number(raw ?? SYNC_PAGE_DEFAULT), 1), SYNC_PAGE_MAX);
-    const page = await pullChanges(db, principalOf(req).tenantId, entities, cursor, limit);
+    const tenantId = principalOf(req).tenantId;
     const format = responseFormat(req);
-    return sendText(
-      reply,
-      200,
-      format,
-      format === 'xml' ? pageXml(registry, page) : pageJson(registry, page),
-    );
+    // A page is what the feed holds after the cursor now: never kept by a cache, no ETag.
+    reply.header('cache-control', 'no-store');
+    const body =
+      format === 'xml'
+        ? pageXml(registry, await pullChanges(db, tenantId, entities, cursor, limit))
+        : await pullChangesJson(db, tenantId, entities, cursor, limit);
+    return sendText(reply, 200, format, body);
   });
 }
