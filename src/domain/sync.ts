@@ -118,6 +118,12 @@ export async function pullChangesJson(
 
 /** The purge generation now; throws `cursor_expired` when a purge removed entries after the cursor. */
 async function checkCursor(tx: Executor, cursor: Cursor): Promise<number> {
+  // The entries after the cursor are read in the order of the (tenant, position) index, stopping
+  // at the page's end. Right after a bulk load, before the table's statistics catch up, the planner
+  // would rather collect every later entry and sort them: a full pull would grow with the square of
+  // the feed. In this read-only transaction, a sort is the last resort.
+  // (Nor is a page worth compiling: no JIT.)
+  await tx.query("SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true)");
   // Expired exactly when a purge after the cursor's snapshot removed an entry after its position:
   // purge generations and positions, not clocks.
   const state = await tx.query<{ generation: string; floor: string; purged: string | null }>(
@@ -225,30 +231,35 @@ const pageStatements = new Map<string, string>();
  * (tenant, position), no sort), less those whose record has a later change not positioned yet, each
  * joined to its record as it is in the snapshot, written as the page's `changes` text.
  */
-function pageSql(entities: readonly Entity[]): string {
+export function pageSql(entities: readonly Entity[]): string {
   const key = entities.map((e) => e.name).join(',');
   let sql = pageStatements.get(key);
   if (sql === undefined) {
-    const found = entities.map((entity) => {
+    // One branch an entity: its entries joined to its rows (an index probe each), written as the
+    // change's text. A row not found (deleted) or flagged deleted is a deletion with no record.
+    const branches = entities.map((entity) => {
       const time = entity.spec.fields['modified_dateutc'] ? 't.modified_dateutc' : 'now()';
-      const gone = entity.deleteMode === 'logical' ? 'COALESCE(t.sys_logical_delete, false)' : 'false';
-      return `SELECT d.position, ${recordJsonSql(entity)} AS record, t.row_version AS version, ${time} AS time, ${gone} AS gone
-        FROM delivered d JOIN ${q(entity.name)} t ON t.id = d.record_id WHERE d.entity = '${entity.name}'`;
+      const gone = `(t.id IS NULL${entity.deleteMode === 'logical' ? ' OR t.sys_logical_delete IS TRUE' : ''})`;
+      const change = `'{"entity":' || to_json(d.entity)::text || ',"id":"' || d.record_id::text || '","deleted":' || ${gone}::text
+        || ',"time":"' || to_char(CASE WHEN t.id IS NULL THEN d.changed_at ELSE ${time} END AT TIME ZONE 'UTC', ${ISO_UTC})
+        || '","row_version":' || COALESCE(t.row_version, d.row_version)::text
+        || CASE WHEN ${gone} THEN '' ELSE ',"record":' || ${recordJsonSql(entity)} END || '}'`;
+      return `SELECT d.position, ${change} AS change
+        FROM delivered d LEFT JOIN ${q(entity.name)} t ON t.id = d.record_id WHERE d.entity = '${entity.name}'`;
     });
-    const gone = '(f.position IS NULL OR f.gone)';
-    const change = `'{"entity":' || to_json(d.entity)::text || ',"id":"' || d.record_id::text || '","deleted":' || ${gone}::text
-      || ',"time":"' || to_char(CASE WHEN f.position IS NULL THEN d.changed_at ELSE f.time END AT TIME ZONE 'UTC', ${ISO_UTC})
-      || '","row_version":' || COALESCE(f.version, d.row_version)::text
-      || CASE WHEN ${gone} THEN '' ELSE ',"record":' || f.record END || '}'`;
     sql = `WITH fetched AS MATERIALIZED (
-        SELECT entity, record_id, position, row_version, changed_at FROM change_log
-        WHERE position > $1 AND entity = ANY($2::text[]) ORDER BY position LIMIT $3 + 1),
-      page AS MATERIALIZED (SELECT * FROM fetched ORDER BY position LIMIT $3),
+        SELECT entity, record_id, position, row_version, changed_at, row_number() OVER (ORDER BY position) AS n
+        FROM change_log WHERE position > $1 AND entity = ANY($2::text[]) ORDER BY position LIMIT $3 + 1),
+      page AS MATERIALIZED (SELECT * FROM fetched WHERE n <= $3),
+      pending AS MATERIALIZED (SELECT entity, record_id FROM change_log WHERE position IS NULL),
       delivered AS MATERIALIZED (SELECT p.* FROM page p WHERE NOT EXISTS (
-        SELECT 1 FROM change_log c WHERE c.entity = p.entity AND c.record_id = p.record_id AND c.position IS NULL)),
-      found (position, record, version, time, gone) AS (${found.join('\n UNION ALL ')})
-      SELECT (SELECT count(*) FROM fetched)::int AS fetched, (SELECT max(position) FROM page)::text AS last,
-        (SELECT string_agg(${change}, ',' ORDER BY d.position) FROM delivered d LEFT JOIN found f ON f.position = d.position) AS changes`;
+        SELECT 1 FROM pending c WHERE c.entity = p.entity AND c.record_id = p.record_id)),
+      changes AS (${branches.join('\n UNION ALL ')})
+      -- The counts in a row of their own even when no change is delivered; the changes' texts are
+      -- put in order by the caller (a sort here would move every text).
+      SELECT s.fetched, s.last, c.position::text AS position, c.change
+      FROM (SELECT (SELECT count(*) FROM fetched)::int AS fetched, (SELECT max(position) FROM page)::text AS last) s
+      LEFT JOIN changes c ON true`;
     pageStatements.set(key, sql);
   }
   return sql;
@@ -261,12 +272,14 @@ async function readPageJson(
   limit: number,
 ): Promise<string> {
   const generation = await checkCursor(tx, cursor);
-  const r = await tx.query<{ fetched: number; last: string | null; changes: string | null }>(pageSql(entities), [
-    cursor.position,
-    entities.map((e) => e.name),
-    limit,
-  ]);
-  const { fetched, last, changes } = r.rows[0]!;
+  const r = await tx.query<{ fetched: number; last: string | null; position: string | null; change: string }>(
+    pageSql(entities),
+    [cursor.position, entities.map((e) => e.name), limit],
+  );
+  const { fetched, last } = r.rows[0]!;
+  const rows = r.rows.filter((row) => row.position !== null);
+  rows.sort((a, b) => Number(a.position) - Number(b.position));
+  const changes = rows.map((row) => row.change).join(',');
   const next = encodeCursor({ position: last === null ? cursor.position : Number(last), generation });
-  return `{"changes":[${changes ?? ''}],"next":${JSON.stringify(next)},"has_more":${fetched > limit}}`;
+  return `{"changes":[${changes}],"next":${JSON.stringify(next)},"has_more":${fetched > limit}}`;
 }

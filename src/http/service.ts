@@ -110,8 +110,9 @@ export interface ServiceOptions {
 }
 
 /**
- * Compression when the client asks for it (Accept-Encoding), for bodies over 1 KB; brotli at a
- * quality that costs about what gzip does. Registered before any route (it hooks each route as it
+ * Compression when the client asks for it (Accept-Encoding), for bodies over 1 KB; brotli at
+ * quality 1: on a 2.8 MB feed page 7 ms for 499 KB, where quality 4 took 34 ms for 471 KB and gzip
+ * (level 6) 27 ms for 507 KB. Registered before any route (it hooks each route as it
  * is added), so that /metrics is compressed too. Request bodies sent with Content-Encoding gzip,
  * deflate or br are decompressed; the body limits count the decompressed bytes.
  */
@@ -119,7 +120,7 @@ export async function registerCompression(app: FastifyInstance): Promise<void> {
   await app.register(fastifyCompress, {
     threshold: COMPRESS_THRESHOLD,
     encodings: ['br', 'gzip', 'deflate'],
-    brotliOptions: { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } },
+    brotliOptions: { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } },
   });
 }
 
