@@ -62,6 +62,23 @@ function setTenantLiteral(tenantId: string): string {
   return SET_TENANT.replace('$1', `'${tenantId}'`);
 }
 
+/**
+ * node-postgres writes each message of a statement (parse, bind, describe, execute, sync) to the
+ * socket on its own: several system calls a statement. Corked while the statement is handed over
+ * (synchronously, on an idle connection), they leave in one write.
+ */
+function corked<T>(client: pg.ClientBase | pg.Pool, send: () => T): T {
+  const stream = (client as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection
+    ?.stream;
+  if (!stream?.cork || !stream.uncork) return send();
+  stream.cork();
+  try {
+    return send();
+  } finally {
+    stream.uncork();
+  }
+}
+
 const statementNames = new Map<string, string>();
 
 /**
@@ -222,7 +239,7 @@ function openPostgres(url: string, max: number): Database {
   };
   const wrap = (client: pg.ClientBase | pg.Pool): Executor => ({
     async query<R>(text: string, params?: readonly unknown[]) {
-      const r = await client.query(prepared(text, params));
+      const r = await corked(client, () => client.query(prepared(text, params)));
       return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
     },
     async exec(sql: string) {
