@@ -29,7 +29,7 @@ export interface ColumnModel {
 
 export interface IndexModel {
   readonly unique?: true;
-  /** What follows `ON <table>`: the key columns or expressions in parentheses. */
+  /** What follows `ON <table>`: the key columns or expressions in parentheses (and a partial index's WHERE). */
   readonly on: string;
 }
 
@@ -414,7 +414,12 @@ function entityTable(entity: Entity): TableModel {
   for (const ref of entity.refs) {
     constraints[foreignKeyName(t, ref.idField)] =
       `FOREIGN KEY (tenant_id, ${q(ref.idField)}) REFERENCES ${q(ref.target.name)} (tenant_id, id)`;
-    indexes[`${t}_${ref.idField}_idx`] = { on: `(tenant_id, ${q(ref.idField)})` };
+    // For the lookups by reference (a job's lines, the foreign key's check when a referenced record
+    // is deleted): both look for a value, so rows without one (most optional references are
+    // empty) are left out of the index and cost nothing to write.
+    indexes[`${t}_${ref.idField}_idx`] = {
+      on: `(tenant_id, ${q(ref.idField)}) WHERE ${q(ref.idField)} IS NOT NULL`,
+    };
   }
   return {
     comment: entity.spec.description,
