@@ -93,16 +93,26 @@ export async function writeMany(tx: Executor, input: WriteManyInput): Promise<Ma
     await tx.query(`CREATE TEMP TABLE ${stage} (${defs}) ON COMMIT DROP`);
     const pause = turns();
     result = { rows: [] };
-    for (let start = 0; start < rows.length; start += COPY_CHUNK) {
+    const copyText = (start: number): string => {
       const lines: string[] = [];
       for (const row of rows.slice(start, start + COPY_CHUNK)) {
         lines.push(columns.map((c) => copyValue(entity, c, row[c])).join('\t'));
       }
+      return `${lines.join('\n')}\n`;
+    };
+    let text = copyText(0);
+    for (let start = 0; start < rows.length; start += COPY_CHUNK) {
       if (start > 0) await tx.query(`TRUNCATE ${stage}`);
-      await tx.copyFrom(`COPY ${stage} (${cols})`, `${lines.join('\n')}\n`);
-      const chunk = await tx.query<Row & { fs_inserted: boolean }>(
+      await tx.copyFrom(`COPY ${stage} (${cols})`, text);
+      const inserting = tx.query<Row & { fs_inserted: boolean }>(
         `INSERT INTO ${t} AS t (${cols}) SELECT ${cols} FROM ${stage} ${conflict} ${returning}`,
       );
+      // The next chunk's text is written while the database inserts this one.
+      // (Its refusal is taken by the await below.)
+      inserting.catch(() => undefined);
+      const next = start + COPY_CHUNK;
+      text = next < rows.length ? copyText(next) : '';
+      const chunk = await inserting;
       for (const row of chunk.rows) result.rows.push(row);
       // The embedded database answers without a turn of the event loop: give one.
       await pause();
