@@ -79,6 +79,23 @@ function corked<T>(client: pg.ClientBase | pg.Pool, send: () => T): T {
   }
 }
 
+/**
+ * A statement with its parameters written in as literals, for the simple query protocol (several
+ * statements in one message). A quoted literal takes its type from where it stands, as an untyped
+ * parameter does; values are turned to text as node-postgres turns parameters.
+ */
+const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils;
+
+function withLiterals(text: string, params: readonly unknown[] | undefined): string {
+  if (!params?.length) return text;
+  return text.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = prepareValue(params[Number(n) - 1]);
+    if (value === null || value === undefined) return 'NULL';
+    if (Buffer.isBuffer(value)) return `'\\x${value.toString('hex')}'`;
+    return pg.escapeLiteral(String(value));
+  });
+}
+
 const statementNames = new Map<string, string>();
 
 /**
@@ -207,7 +224,11 @@ function openPostgres(url: string, max: number): Database {
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  /** `setup` is sent with BEGIN in one round trip (no parameters: it holds literals only). */
+  /**
+   * A transaction begins with its first statement: BEGIN, `setup` (literals only) and that
+   * statement go in one round trip, the statement's parameters written as literals. A transaction
+   * that sends nothing sends no BEGIN nor COMMIT either.
+   */
   const run = async <T>(
     setup: string | undefined,
     fn: (tx: Executor) => Promise<T>,
@@ -221,16 +242,44 @@ function openPostgres(url: string, max: number): Database {
       broken = true;
     };
     client.on('error', onError);
+    const begin = snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY' : 'BEGIN';
+    const opening = setup ? `${begin}; ${setup}` : begin;
+    let begun = false;
+    const open = async (): Promise<void> => {
+      if (begun) return;
+      begun = true;
+      await client.query(opening);
+    };
+    const inner = wrap(client);
+    const tx: Executor = {
+      async query<R>(text: string, params?: readonly unknown[]) {
+        if (begun) return inner.query<R>(text, params);
+        begun = true;
+        const results = (await corked(client, () =>
+          client.query(`${opening}; ${withLiterals(text, params)}`),
+        )) as unknown as pg.QueryResult[];
+        const last = results[results.length - 1]!;
+        return { rows: last.rows as R[], rowCount: last.rowCount ?? 0 };
+      },
+      async exec(sql: string) {
+        await open();
+        await inner.exec(sql);
+      },
+      async copyFrom(copySql: string, data: string) {
+        await open();
+        await inner.copyFrom(copySql, data);
+      },
+    };
     try {
-      const begin = snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY' : 'BEGIN';
-      await client.query(setup ? `${begin}; ${setup}` : begin);
-      const result = await fn(wrap(client));
-      await client.query('COMMIT');
+      const result = await fn(tx);
+      if (begun) await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
+      if (begun) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+      }
       throw err;
     } finally {
       client.off('error', onError);
