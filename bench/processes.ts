@@ -23,7 +23,9 @@ export async function startProcess(
   env: NodeJS.ProcessEnv,
 ): Promise<{ proc: ChildProcess; url: string; port: number }> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], {
+  // A compiled script (dist/) runs as `npm start` runs it; a TypeScript one through tsx.
+  const args = script.endsWith('.js') ? [script] : ['--import', 'tsx', script];
+  const proc = spawn(process.execPath, args, {
     env: { ...process.env, LOG_LEVEL: 'error', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -5,8 +5,10 @@
  * dropped) and on PGlite (a scratch data folder). BENCH_TARGETS=postgres,pglite chooses. Batch
  * figures are the median of BENCH_ROUNDS (3) runs after a warm-up; single saves run BENCH_SECONDS (10)
  * with 50 connections (autocannon, loopback only); the sync feed pulls BENCH_FEED_RECORDS (100,000);
- * the nested batch has BENCH_NESTED_JOBS (1,000) work orders.
+ * the nested batch has BENCH_NESTED_JOBS (1,000) work orders. The server runs compiled from dist/
+ * (built first when stale), as `npm start` runs it.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -289,7 +291,7 @@ async function benchTarget(target: 'postgres' | 'pglite'): Promise<void> {
       // One credential sends everything here: the per-credential rate limit would cut the figures.
       RATE_LIMIT_PER_MINUTE: '0',
     };
-    const server = await startProcess('src/server.ts', serverEnv);
+    const server = await startProcess('dist/server.js', serverEnv);
     const pid = server.proc.pid!;
     const post = (rows: Array<Record<string, unknown>>) =>
       saveMultiple(server.url, refs.auth, JSON.stringify(rows), pid);
@@ -357,7 +359,7 @@ async function benchTarget(target: 'postgres' | 'pglite'): Promise<void> {
     await stopProcess(server.proc);
     // Basic on a cold credential cache: the first seconds after a start, every connection sending
     // the same credential at once.
-    const restarted = await startProcess('src/server.ts', serverEnv);
+    const restarted = await startProcess('dist/server.js', serverEnv);
     const cold = await singleSaves(restarted.url, '/api/JobPartUsage/Save', refs.auth, refs);
     await stopProcess(restarted.proc);
 
@@ -449,5 +451,8 @@ async function benchTarget(target: 'postgres' | 'pglite'): Promise<void> {
   }
 }
 
+// The server runs as `npm start` runs it: compiled, from dist/ (built here when stale).
+if (spawnSync(process.execPath, ['scripts/build.js', '--if-stale'], { stdio: 'inherit' }).status !== 0)
+  throw new Error('the build failed');
 say(`# Benchmark (node ${process.version}, ${new Date().toISOString()})`);
 for (const target of targets) await benchTarget(target as 'postgres' | 'pglite');
