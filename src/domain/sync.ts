@@ -231,7 +231,7 @@ const pageStatements = new Map<string, string>();
  * (tenant, position), no sort), less those whose record has a later change not positioned yet, each
  * joined to its record as it is in the snapshot, written as the page's `changes` text.
  */
-export function pageSql(entities: readonly Entity[]): string {
+function pageSql(entities: readonly Entity[]): string {
   const key = entities.map((e) => e.name).join(',');
   let sql = pageStatements.get(key);
   if (sql === undefined) {
