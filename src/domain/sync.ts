@@ -225,6 +225,7 @@ async function currentRecords(
 
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const pageStatements = new Map<string, string>();
+const PAGE_STATEMENTS_MAX = 256;
 
 /**
  * One statement for a page: the entries after the cursor in position order (an index range scan of
@@ -260,7 +261,8 @@ function pageSql(entities: readonly Entity[]): string {
       SELECT s.fetched, s.last, c.position::text AS position, c.change
       FROM (SELECT (SELECT count(*) FROM fetched)::int AS fetched, (SELECT max(position) FROM page)::text AS last) s
       LEFT JOIN changes c ON true`;
-    pageStatements.set(key, sql);
+    // A client chooses the selection: the texts kept are bounded (others are built each time).
+    if (pageStatements.size < PAGE_STATEMENTS_MAX) pageStatements.set(key, sql);
   }
   return sql;
 }
