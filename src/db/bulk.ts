@@ -61,10 +61,12 @@ export interface WriteManyInput {
   mode: WriteMode;
   /** Return the stored rows, not only ids and statuses. */
   returnRows: boolean;
+  /** The write ends the transaction (it is sent with COMMIT), when it is one statement. */
+  commit?: boolean;
 }
 
 export async function writeMany(tx: Executor, input: WriteManyInput): Promise<Map<string, Written>> {
-  const { entity, columns, values: rows, mode, returnRows } = input;
+  const { entity, columns, values: rows, mode, returnRows, commit } = input;
   const t = q(entity.name);
   const cols = columns.map(q).join(', ');
   const returning = `RETURNING ${returnRows ? `${selectList(entity)}, ` : 't.id, '}(t.xmax = 0) AS fs_inserted`;
@@ -86,6 +88,7 @@ export async function writeMany(tx: Executor, input: WriteManyInput): Promise<Ma
     result = await tx.query(
       `INSERT INTO ${t} AS t (${cols}) VALUES ${tuples.join(', ')} ${conflict} ${returning}`,
       params,
+      commit ? { commit } : undefined,
     );
   } else {
     const stage = q(`fs_stage_${++stageCounter}`);

@@ -17,8 +17,21 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * The statement ends its transaction: it goes out with COMMIT, in one round trip. A statement
+   * sent after it runs in a transaction of its own (same role and tenant), so only a caller that
+   * has nothing left to write with it asks for this.
+   */
+  commit?: boolean;
+}
+
 export interface Executor {
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<R>>;
   /** Runs several statements (no parameters), e.g. a migration. */
   exec(sql: string): Promise<void>;
   /** `COPY <table> (...) FROM STDIN` with `data` in COPY text format. */
@@ -244,22 +257,36 @@ function openPostgres(url: string, max: number): Database {
     client.on('error', onError);
     const begin = snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY' : 'BEGIN';
     const opening = setup ? `${begin}; ${setup}` : begin;
+    /** Whether a transaction is open on the connection (it begins with its first statement). */
     let begun = false;
     const open = async (): Promise<void> => {
       if (begun) return;
       begun = true;
       await client.query(opening);
     };
+    /**
+     * Statements in one simple query (parameters as literals): PostgreSQL runs them in order and
+     * stops at the first that fails. The result is the last statement's that returns one.
+     */
+    const together = async <R>(statements: string[], resultAt: number): Promise<QueryResult<R>> => {
+      const results = (await corked(client, () => client.query(statements.join('; ')))) as unknown as
+        pg.QueryResult | pg.QueryResult[];
+      const all = Array.isArray(results) ? results : [results];
+      const r = all[resultAt < 0 ? all.length + resultAt : resultAt]!;
+      return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+    };
     const inner = wrap(client);
     const tx: Executor = {
-      async query<R>(text: string, params?: readonly unknown[]) {
-        if (begun) return inner.query<R>(text, params);
+      async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions) {
+        if (begun && !options?.commit) return inner.query<R>(text, params);
+        const statements = begun ? [] : [opening];
+        statements.push(withLiterals(text, params));
         begun = true;
-        const results = (await corked(client, () =>
-          client.query(`${opening}; ${withLiterals(text, params)}`),
-        )) as unknown as pg.QueryResult[];
-        const last = results[results.length - 1]!;
-        return { rows: last.rows as R[], rowCount: last.rowCount ?? 0 };
+        if (!options?.commit) return together<R>(statements, -1);
+        statements.push('COMMIT');
+        const result = await together<R>(statements, -2);
+        begun = false;
+        return result;
       },
       async exec(sql: string) {
         await open();

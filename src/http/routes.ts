@@ -254,7 +254,15 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
     what: { entity: Entity; mode: SaveMode; body: unknown },
   ) => {
     const { entity, mode, body } = what;
-    const options = { mode, validator, returnRows: true, single: true, expectedVersion: ifMatch(req) };
+    const options = {
+      mode,
+      validator,
+      returnRows: true,
+      single: true,
+      expectedVersion: ifMatch(req),
+      // A response kept for an Idempotency-Key is written after the record.
+      commitWithWrite: idempotencyKey(req) === undefined,
+    };
     let outcome: SaveOutcome;
     try {
       outcome = await saveRecords(tx, entity, [body], options);
