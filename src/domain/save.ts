@@ -335,7 +335,7 @@ async function writeGroup(
     values,
     mode: options.mode,
     returnRows: options.returnRows,
-    ...(last ? { commit: true } : {}),
+    commit: last,
   });
   for (const p of group) out.set(p, byId.get(String(p.values['id']))!);
   return out;
