@@ -36,6 +36,9 @@ function conflictClause(entity: Entity, columns: readonly string[], mode: WriteM
   return `ON CONFLICT (tenant_id, id) DO UPDATE SET ${set} WHERE (${mine}) IS DISTINCT FROM (${theirs})`;
 }
 
+/** Characters COPY's text format escapes. */
+const SPECIAL = /[\\\n\r\t]/;
+
 /** COPY text format of one value. */
 function copyValue(entity: Entity, column: string, value: unknown): string {
   if (value === null || value === undefined) return '\\N';
@@ -44,9 +47,11 @@ function copyValue(entity: Entity, column: string, value: unknown): string {
   if (isList(field)) text = JSON.stringify(value);
   else if (typeof value === 'boolean') text = value ? 't' : 'f';
   else text = String(value);
-  return text.replace(/[\\\n\r\t]/g, (c) =>
-    c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t',
-  );
+  return SPECIAL.test(text)
+    ? text.replace(/[\\\n\r\t]/g, (c) =>
+        c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t',
+      )
+    : text;
 }
 
 /**
@@ -97,11 +102,17 @@ export async function writeMany(tx: Executor, input: WriteManyInput): Promise<Ma
     const pause = turns();
     result = { rows: [] };
     const copyText = (start: number): string => {
-      const lines: string[] = [];
-      for (const row of rows.slice(start, start + COPY_CHUNK)) {
-        lines.push(columns.map((c) => copyValue(entity, c, row[c])).join('\t'));
+      let text = '';
+      const end = Math.min(start + COPY_CHUNK, rows.length);
+      for (let i = start; i < end; i++) {
+        const row = rows[i]!;
+        for (let c = 0; c < columns.length; c++) {
+          if (c > 0) text += '\t';
+          text += copyValue(entity, columns[c]!, row[columns[c]!]);
+        }
+        text += '\n';
       }
-      return `${lines.join('\n')}\n`;
+      return text;
     };
     let text = copyText(0);
     for (let start = 0; start < rows.length; start += COPY_CHUNK) {

@@ -56,20 +56,19 @@ async function effective(
   ctx: RuleContext,
   records: Pending[],
   fields: readonly string[],
-): Promise<Map<Pending, Row>> {
+): Promise<(p: Pending, field: string) => unknown> {
   const partial = records.filter((p) => fields.some((f) => !(f in p.values)));
   const stored = partial.length ? await ctx.stored(partial) : new Map<string, Row>();
-  return new Map(records.map((p) => [p, { ...stored.get(String(p.values['id'])), ...p.values }]));
+  return (p, field) => (field in p.values ? p.values[field] : stored.get(String(p.values['id']))?.[field]);
 }
 
 /** A part under warranty costs nothing: its discount is its price. */
 const warrantyDiscount: Rule = {
   name: 'warranty_discount',
   async beforeWrite(ctx, records) {
-    const values = await effective(ctx, records, ['is_under_warranty', 'price']);
+    const value = await effective(ctx, records, ['is_under_warranty', 'price']);
     for (const p of records) {
-      const v = values.get(p)!;
-      if (v['is_under_warranty'] === true) p.values['discount'] = v['price'] ?? null;
+      if (value(p, 'is_under_warranty') === true) p.values['discount'] = value(p, 'price') ?? null;
     }
   },
 };
@@ -78,11 +77,12 @@ const warrantyDiscount: Rule = {
 const serialNumberRequired: Rule = {
   name: 'serial_number_required',
   async beforeWrite(ctx, records) {
-    const values = await effective(ctx, records, ['article_id', 'serial_number']);
+    const value = await effective(ctx, records, ['article_id', 'serial_number']);
     // Articles only of records without a serial number.
     const articleIds = new Set<string>();
-    for (const v of values.values())
-      if (v['article_id'] && !v['serial_number']) articleIds.add(String(v['article_id']));
+    for (const p of records)
+      if (value(p, 'article_id') && !value(p, 'serial_number'))
+        articleIds.add(String(value(p, 'article_id')));
     if (!articleIds.size) return;
     const r = await ctx.tx.query<{ id: string }>(
       'SELECT id FROM article WHERE id = ANY($1::uuid[]) AND use_serial',
@@ -90,8 +90,7 @@ const serialNumberRequired: Rule = {
     );
     const serialArticles = new Set(r.rows.map((row) => row.id));
     for (const p of records) {
-      const v = values.get(p)!;
-      if (v['serial_number'] || !serialArticles.has(String(v['article_id']))) continue;
+      if (value(p, 'serial_number') || !serialArticles.has(String(value(p, 'article_id')))) continue;
       const message = 'serial_number is required: the article uses serial numbers';
       ctx.fail(p, {
         code: 'validation_failed',

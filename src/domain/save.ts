@@ -118,7 +118,8 @@ export async function saveRecords(
 
   // 1. Schema validation, in memory.
   let pending: Pending[] = [];
-  for (const [index, body] of bodies.entries()) {
+  for (let index = 0; index < bodies.length; index++) {
+    const body = bodies[index];
     await pause();
     const errors = options.validator.validate(entity, options.mode === 'update' ? 'update' : 'create', body);
     const version = (body as Row | null)?.[VERSION_FIELD];
@@ -227,7 +228,17 @@ export async function saveRecords(
     return x < y ? -1 : x > y ? 1 : 0;
   };
   for (const p of [...survivors].sort(byId)) {
-    const key = Object.keys(p.values).sort().join(',');
+    // The column set, in the registry's order of the writable fields.
+    let key = '';
+    let known = 0;
+    for (const name of ctx.entity.writable) {
+      const given = name in p.values;
+      key += given ? '1' : '0';
+      if (given) known++;
+    }
+    let all = 0;
+    for (const name in p.values) if (Object.hasOwn(p.values, name)) all++;
+    if (all !== known) key += `|${Object.keys(p.values).sort().join(',')}`;
     const group = groups.get(key);
     if (group) group.push(p);
     else groups.set(key, [p]);

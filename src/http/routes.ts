@@ -75,17 +75,27 @@ function keyOf(req: FastifyRequest): string {
  * level of `body` itself in the request, 2 for a record of a batch).
  */
 function checkNesting(body: unknown, depth = 1): void {
-  const stack: Array<[unknown, number]> = [[body, depth]];
-  while (stack.length) {
-    const [value, depth] = stack.pop()!;
+  // Values and their levels side by side: nothing is allocated per value of a large batch.
+  const values: unknown[] = [body];
+  const levels: number[] = [depth];
+  while (values.length) {
+    const value = values.pop();
+    const level = levels.pop()!;
     if (value === null || typeof value !== 'object') continue;
-    if (depth > MAX_BODY_NESTING) {
+    if (level > MAX_BODY_NESTING) {
       throw new ContractError({
         code: 'too_deep',
         message: `The body is nested more than ${MAX_BODY_NESTING} levels deep`,
       });
     }
-    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+    const node = value as Record<string, unknown>;
+    for (const key in node) {
+      const child = node[key];
+      if (child !== null && typeof child === 'object') {
+        values.push(child);
+        levels.push(level + 1);
+      }
+    }
   }
 }
 

@@ -36,7 +36,10 @@ export function normalizeInput(entity: Entity, body: unknown): unknown {
     out ??= { ...body };
     out[name] = value;
   };
-  for (const [name, value] of Object.entries(body)) {
+  // Its own keys, without a list of entries per record of a large batch.
+  for (const name in body) {
+    if (!Object.hasOwn(body, name)) continue;
+    const value = body[name];
     const field = entity.field(name);
     if (field) {
       if (isList(field)) {
