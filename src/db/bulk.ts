@@ -22,8 +22,12 @@ export interface Written {
 
 /** Up to this many records go through VALUES; beyond, through COPY. */
 const VALUES_MAX = 64;
-/** Records per COPY and per `INSERT .. SELECT` from the staging table. */
-export const COPY_CHUNK = 1000;
+/**
+ * Records per COPY and per `INSERT .. SELECT` from the staging table: few statements on a database
+ * server (each costs a round trip and a truncation of the staging table); on the embedded database,
+ * which runs on the event loop, statements short enough to give other requests their turns.
+ */
+const COPY_CHUNK = { server: 5000, embedded: 1000 };
 let stageCounter = 0;
 
 function conflictClause(entity: Entity, columns: readonly string[], mode: WriteMode): string {
@@ -100,11 +104,14 @@ export async function writeMany(tx: Executor, input: WriteManyInput): Promise<Ma
     const defs = columns.map((c) => `${q(c)} ${sqlType(entity.spec.fields[c]!)}`).join(', ');
     await tx.query(`CREATE TEMP TABLE ${stage} (${defs}) ON COMMIT DROP`);
     const pause = turns();
+    const chunk = tx.embedded ? COPY_CHUNK.embedded : COPY_CHUNK.server;
     result = { rows: [] };
-    const copyText = (start: number): string => {
+    // Written a slice at a time: the event loop gets its turns while a large chunk is written.
+    const copyText = async (start: number): Promise<string> => {
       let text = '';
-      const end = Math.min(start + COPY_CHUNK, rows.length);
+      const end = Math.min(start + chunk, rows.length);
       for (let i = start; i < end; i++) {
+        if (i % 256 === 0) await pause();
         const row = rows[i]!;
         for (let c = 0; c < columns.length; c++) {
           if (c > 0) text += '\t';
@@ -114,8 +121,8 @@ export async function writeMany(tx: Executor, input: WriteManyInput): Promise<Ma
       }
       return text;
     };
-    let text = copyText(0);
-    for (let start = 0; start < rows.length; start += COPY_CHUNK) {
+    let text = await copyText(0);
+    for (let start = 0; start < rows.length; start += chunk) {
       if (start > 0) await tx.query(`TRUNCATE ${stage}`);
       await tx.copyFrom(`COPY ${stage} (${cols})`, text);
       const inserting = tx.query<Row & { fs_inserted: boolean }>(
@@ -124,18 +131,24 @@ export async function writeMany(tx: Executor, input: WriteManyInput): Promise<Ma
       // The next chunk's text is written while the database inserts this one.
       // (Its refusal is taken by the await below.)
       inserting.catch(() => undefined);
-      const next = start + COPY_CHUNK;
-      text = next < rows.length ? copyText(next) : '';
-      const chunk = await inserting;
-      for (const row of chunk.rows) result.rows.push(row);
+      const next = start + chunk;
+      text = next < rows.length ? await copyText(next) : '';
+      const inserted = await inserting;
+      for (const row of inserted.rows) result.rows.push(row);
       // The embedded database answers without a turn of the event loop: give one.
       await pause();
     }
     await tx.query(`DROP TABLE ${stage}`);
   }
   const out = new Map<string, Written>();
-  for (const { fs_inserted: inserted, ...row } of result.rows) {
-    out.set(String(row['id']), { status: inserted ? 'created' : 'updated', ...(returnRows ? { row } : {}) });
+  for (const stored of result.rows) {
+    const status = stored.fs_inserted ? 'created' : 'updated';
+    if (!returnRows) {
+      out.set(String(stored['id']), { status });
+      continue;
+    }
+    const { fs_inserted: _, ...row } = stored;
+    out.set(String(row['id']), { status, row });
   }
   for (const row of rows) {
     const id = String(row['id']);

@@ -27,6 +27,8 @@ export interface QueryOptions {
 }
 
 export interface Executor {
+  /** The database runs in this process, on its event loop (PGlite): long statements hold everything. */
+  readonly embedded: boolean;
   query<R = Record<string, unknown>>(
     text: string,
     params?: readonly unknown[],
@@ -277,6 +279,7 @@ function openPostgres(url: string, max: number): Database {
     };
     const inner = wrap(client);
     const tx: Executor = {
+      embedded: false,
       async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions) {
         if (begun && !options?.commit) return inner.query<R>(text, params);
         const statements = begun ? [] : [opening];
@@ -314,6 +317,7 @@ function openPostgres(url: string, max: number): Database {
     }
   };
   const wrap = (client: pg.ClientBase | pg.Pool): Executor => ({
+    embedded: false,
     async query<R>(text: string, params?: readonly unknown[]) {
       const r = await corked(client, () => client.query(prepared(text, params)));
       return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
@@ -391,6 +395,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     throw err;
   }
   const wrap = (client: Pick<PGlite, 'query' | 'exec'>): Executor => ({
+    embedded: true,
     async query<R>(text: string, params?: readonly unknown[]) {
       const r = await client.query<R>(text, params as unknown[]);
       // affectedRows is 0 for a SELECT: the row count is the number of rows then.
@@ -415,6 +420,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   let closed = false;
   return {
     kind: 'pglite',
+    embedded: true,
     // PGlite has one connection: a plain query must not run inside someone else's transaction.
     query: (text, params) => db.transaction((tx) => wrap(tx).query(text, params)),
     async exec(sql) {
