@@ -71,128 +71,128 @@ END $$;
 CREATE OR REPLACE FUNCTION "db_country_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'db_country' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'db_country' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "sales_organization_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'sales_organization' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'sales_organization' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "db_unit_of_measure_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'db_unit_of_measure' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'db_unit_of_measure' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "company_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'company' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'company' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "db_address_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'db_address' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'db_address' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "contact_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'contact' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'contact' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "user_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'user' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'user' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "skill_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'skill' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'skill' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "job_type_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_type' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'job_type' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "job_priority_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_priority' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'job_priority' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "job_status_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_status' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'job_status' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "project_status_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'project_status' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'project_status' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "equipment_brand_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'equipment_brand' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'equipment_brand' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "equipment_family_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'equipment_family' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'equipment_family' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "equipment_model_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'equipment_model' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'equipment_model' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "project_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'project' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'project' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -206,8 +206,8 @@ END $$;
 CREATE OR REPLACE FUNCTION "jobs_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'jobs' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'jobs' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -221,16 +221,16 @@ END $$;
 CREATE OR REPLACE FUNCTION "job_planning_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_planning' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'job_planning' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "job_dispatch_log_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_dispatch_log' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'job_dispatch_log' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
   ELSE NEW."date_create" := COALESCE(NEW."date_create", clock_timestamp()); END IF;
@@ -239,24 +239,24 @@ END $$;
 CREATE OR REPLACE FUNCTION "article_category_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'article_category' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'article_category' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "article_color_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'article_color' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'article_color' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "article_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'article' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'article' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -266,24 +266,24 @@ END $$;
 CREATE OR REPLACE FUNCTION "article_stock_location_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'article_stock_location' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'article_stock_location' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "purchase_order_status_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'purchase_order_status' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'purchase_order_status' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "purchase_order_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'purchase_order' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'purchase_order' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   NEW."date_update" := clock_timestamp();
   IF TG_OP = 'UPDATE' THEN NEW."date_create" := OLD."date_create";
@@ -297,16 +297,16 @@ END $$;
 CREATE OR REPLACE FUNCTION "purchase_order_details_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'purchase_order_details' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'purchase_order_details' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION "job_part_usage_before_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN NEW."row_version" := OLD."row_version" + 1;
-  ELSE NEW."row_version" := COALESCE((SELECT max("row_version") FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = 'job_part_usage' AND record_id = NEW.id AND deleted), 0) + 1; END IF;
+  ELSIF NEW."row_version" = 0 THEN NEW."row_version" := COALESCE((SELECT max(c."row_version") FROM change_log c WHERE c.tenant_id = NEW.tenant_id
+    AND c.entity = 'job_part_usage' AND c.record_id = NEW.id AND c.deleted), 0) + 1; END IF;
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
@@ -453,7 +453,7 @@ CREATE TABLE "db_country" (
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "db_country_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "db_country" IS 'A country';
@@ -491,7 +491,7 @@ CREATE TABLE "sales_organization" (
   "url" varchar(255),
   "vat_reg_code" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "sales_organization_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "sales_organization" IS 'A sales organization: partitions the reference data of a tenant';
@@ -531,7 +531,7 @@ CREATE TABLE "db_unit_of_measure" (
   "name" varchar(255) NOT NULL,
   "system_type" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "db_unit_of_measure_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "db_unit_of_measure" IS 'A unit of measure (piece, hour, meter, ...)';
@@ -568,7 +568,7 @@ CREATE TABLE "company" (
   "sales_organization_id" uuid,
   "archived" boolean NOT NULL DEFAULT false,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "company_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "company" IS 'A company: customer and/or supplier';
@@ -617,7 +617,7 @@ CREATE TABLE "db_address" (
   "longitude_decimal" numeric,
   "company_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "db_address_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "db_address" IS 'An address (location of a company, an equipment or a stock)';
@@ -658,7 +658,7 @@ CREATE TABLE "contact" (
   "function" varchar(255),
   "db_language_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "contact_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "contact" IS 'A contact person, usually of a company';
@@ -721,7 +721,7 @@ CREATE TABLE "user" (
   "allow_sales_app" boolean NOT NULL DEFAULT false,
   "allow_service_app" boolean NOT NULL DEFAULT false,
   "user_group_id" uuid,
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "user_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "user" IS 'A user of the field service: technician, planner, team leader';
@@ -781,7 +781,7 @@ CREATE TABLE "skill" (
   "code" varchar(50),
   "sales_organization_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "skill_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "skill" IS 'A skill a job may require and a technician may have (used for planning)';
@@ -808,7 +808,7 @@ CREATE TABLE "job_type" (
   "is_default" boolean NOT NULL DEFAULT false,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "code" varchar(50),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "job_type_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_type" IS 'A type of job (installation, repair, maintenance, ...)';
@@ -836,7 +836,7 @@ CREATE TABLE "job_priority" (
   "sales_organization_id" uuid,
   "code" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "job_priority_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_priority" IS 'A priority of a job';
@@ -865,7 +865,7 @@ CREATE TABLE "job_status" (
   "sequence" integer,
   "sales_organization_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "job_status_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_status" IS 'A status of the job workflow';
@@ -894,7 +894,7 @@ CREATE TABLE "project_status" (
   "sales_organization_id" uuid,
   "code" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "project_status_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "project_status" IS 'A status of a project (installation / equipment)';
@@ -920,7 +920,7 @@ CREATE TABLE "equipment_brand" (
   "code" varchar(50),
   "sales_organization_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "equipment_brand_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "equipment_brand" IS 'A brand of equipment';
@@ -946,7 +946,7 @@ CREATE TABLE "equipment_family" (
   "_parent_id" uuid,
   "sales_organization_id" uuid,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "equipment_family_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "equipment_family" IS 'A family of equipment (hierarchical)';
@@ -982,7 +982,7 @@ CREATE TABLE "equipment_model" (
   "warranty_period_nb_months" integer,
   "translations" jsonb,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "equipment_model_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "equipment_model" IS 'A model of equipment of a brand';
@@ -1050,7 +1050,7 @@ CREATE TABLE "project" (
   "back_office_timestamp" timestamptz(3),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "is_mobile_installation" boolean NOT NULL DEFAULT false,
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "project_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "project" IS 'A project: an installation / equipment of a customer on which jobs are done';
@@ -1155,7 +1155,7 @@ CREATE TABLE "jobs" (
   "db_address_longitude_decimal" numeric,
   "estimated_quantity_remark" varchar(4000),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "jobs_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "jobs" IS 'A job (work order) to be done by technicians on a project';
@@ -1236,7 +1236,7 @@ CREATE TABLE "job_planning" (
   "remark" varchar(4000),
   "sys_logical_delete" boolean NOT NULL DEFAULT false,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "job_planning_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_planning" IS 'A planned slot of a job for a user (technician)';
@@ -1271,7 +1271,7 @@ CREATE TABLE "job_dispatch_log" (
   "is_workshop" boolean NOT NULL DEFAULT false,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
   "sequence" integer,
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "job_dispatch_log_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_dispatch_log" IS 'A dispatch of a job to a technician and the technician’s answer (accepted or rejected)';
@@ -1302,7 +1302,7 @@ CREATE TABLE "article_category" (
   "code" varchar(50),
   "name" varchar(255) NOT NULL,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "article_category_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "article_category" IS 'A category of articles (hierarchical)';
@@ -1325,7 +1325,7 @@ CREATE TABLE "article_color" (
   "name" varchar(255) NOT NULL,
   "code" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "article_color_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "article_color" IS 'A color of articles';
@@ -1383,7 +1383,7 @@ CREATE TABLE "article" (
   "_replace_id" uuid,
   "db_unit_of_measure_id_selling" uuid,
   "translations" jsonb,
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "article_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "article" IS 'An article (part, product or service) that can be used on jobs or ordered';
@@ -1450,7 +1450,7 @@ CREATE TABLE "article_stock_location" (
   "sales_organization_id" uuid,
   "archived" boolean NOT NULL DEFAULT false,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "article_stock_location_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "article_stock_location" IS 'A stock location of articles (warehouse, or a technician’s van)';
@@ -1482,7 +1482,7 @@ CREATE TABLE "purchase_order_status" (
   "is_closed" boolean NOT NULL DEFAULT false,
   "sequence" integer,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "purchase_order_status_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "purchase_order_status" IS 'A status of a purchase order';
@@ -1522,7 +1522,7 @@ CREATE TABLE "purchase_order" (
   "is_pickup" boolean NOT NULL DEFAULT false,
   "reference_back_office" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "purchase_order_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "purchase_order" IS 'A purchase order of parts to a supplier, possibly for a job';
@@ -1577,7 +1577,7 @@ CREATE TABLE "purchase_order_details" (
   "cost_price" numeric,
   "reference_back_office" varchar(50),
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "purchase_order_details_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "purchase_order_details" IS 'A line of a purchase order';
@@ -1636,7 +1636,7 @@ CREATE TABLE "job_part_usage" (
   "invoice_details_id" uuid,
   "is_customized" boolean NOT NULL DEFAULT false,
   "modified_dateutc" timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
-  "row_version" bigint NOT NULL DEFAULT 1,
+  "row_version" bigint NOT NULL DEFAULT 0,
   CONSTRAINT "job_part_usage_pkey" PRIMARY KEY (tenant_id, id)
 );
 COMMENT ON TABLE "job_part_usage" IS 'A part (article) used by a technician on a job';

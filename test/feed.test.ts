@@ -136,6 +136,45 @@ describe('versions', () => {
   });
 });
 
+describe('versions of records a large batch creates again', () => {
+  it('go on from their deletions, looked up by the batch statement itself', async () => {
+    // More records than go through VALUES: the batch is copied and inserted in one statement.
+    const ids = Array.from({ length: 150 }, () => randomUUID());
+    await save(
+      ctx.a,
+      ids.map((id, i) => ({ id, name: `first ${i}` })),
+    );
+    await save(
+      ctx.a,
+      ids.slice(0, 50).map((id, i) => ({ id, name: `second ${i}` })),
+    );
+    for (const id of ids.slice(0, 100)) {
+      assert.equal((await call(ctx, 'DELETE', `/api/JobType(${id})`)).statusCode, 204);
+    }
+    const client = new Client(ctx.a, 'JobType', 50);
+    const fresh = [randomUUID(), randomUUID()];
+    const results = await save(
+      ctx.a,
+      [...ids, ...fresh].map((id, i) => ({ id, name: `again ${i}` })),
+    );
+    assert.ok(results.every((r) => r['success']));
+    const stored = await ctx.db.withTenant(tenantOf(ctx.a), (tx) =>
+      tx.query<{ id: string; row_version: number }>(
+        'SELECT id, row_version FROM job_type WHERE id = ANY($1::uuid[])',
+        [[...ids, ...fresh]],
+      ),
+    );
+    const version = new Map(stored.rows.map((r) => [r.id, Number(r.row_version)]));
+    // Saved twice then deleted (3): 4; saved once then deleted (2): 3; never deleted, saved again: 2.
+    ids.slice(0, 50).forEach((id) => assert.equal(version.get(id), 4, id));
+    ids.slice(50, 100).forEach((id) => assert.equal(version.get(id), 3, id));
+    ids.slice(100).forEach((id) => assert.equal(version.get(id), 2, id));
+    fresh.forEach((id) => assert.equal(version.get(id), 1, id));
+    await client.catchUp();
+    await assertSame(client);
+  });
+});
+
 describe('a record deleted while another transaction creates it again', () => {
   it(
     'is in every client after both commit, in either order',
@@ -381,6 +420,76 @@ describe('a database of the former feed (migration 0004)', () => {
           headers: { authorization: tenant.auth },
         });
         assert.equal(former.statusCode, 410, former.body);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await test.close();
+    }
+  });
+});
+
+describe('migration 0007 on a database that holds data', () => {
+  it('keeps every version; records created again after it go on from their deletions', async () => {
+    const test = await openEmptyDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'fs-versions-'));
+    try {
+      for (const m of loadMigrations().filter((m) => m.version < 7))
+        copyFileSync(join(MIGRATIONS_DIR, `${m.id}.sql`), join(dir, `${m.id}.sql`));
+      copyFileSync(join(MIGRATIONS_DIR, 'snapshot.json'), join(dir, 'snapshot.json'));
+      await assert.rejects(migrate(test.db, { dir }), /schema version 6, this build needs \d+/);
+      const tenantId = (
+        await test.db.query<{ id: string }>(
+          "INSERT INTO tenant (domain) VALUES ('versions.test') RETURNING id",
+        )
+      ).rows[0]!.id;
+      const [changed, alone, inBatch] = [randomUUID(), randomUUID(), randomUUID()];
+      await test.db.withTenant(tenantId, async (tx) => {
+        for (const id of [changed, alone, inBatch])
+          await tx.query("INSERT INTO job_type (id, name, is_default) VALUES ($1, 'before', false)", [id]);
+        await tx.query("UPDATE job_type SET name = 'changed' WHERE id = ANY($1::uuid[])", [
+          [changed, inBatch],
+        ]);
+        await tx.query('DELETE FROM job_type WHERE id = ANY($1::uuid[])', [[alone, inBatch]]);
+      });
+      await migrate(test.db);
+      const tenant = await createTenant(test.db, 'versions.test');
+      const app = await buildApp({ db: test.db, logger: false });
+      try {
+        const send = async (url: string, payload: unknown): Promise<Body | Body[]> => {
+          const res = await app.inject({
+            method: 'POST',
+            url,
+            headers: { authorization: tenant.auth, 'content-type': 'application/json' },
+            payload: payload as Body,
+          });
+          assert.ok(res.statusCode === 200 || res.statusCode === 201, res.body);
+          return res.json<Body | Body[]>();
+        };
+        const version = async (id: string): Promise<number> => {
+          const r = await test.db.withTenant(tenantId, (tx) =>
+            tx.query<{ row_version: string }>('SELECT row_version FROM job_type WHERE id = $1', [id]),
+          );
+          return Number(r.rows[0]!.row_version);
+        };
+        assert.equal(await version(changed), 2, 'a stored version is kept');
+        // Alone (the row trigger finds the version) and in a large batch (the statement does).
+        const one = (await send('/api/JobType/Save', { id: alone, name: 'alone again' })) as Body;
+        assert.equal(one['row_version'], 3, 'created (1), deleted (2), created again (3)');
+        const batch = [inBatch, ...Array.from({ length: 99 }, () => randomUUID())];
+        const results = (await send(
+          '/api/JobType/SaveMultiple',
+          batch.map((id, i) => ({ id, name: `batch ${i}` })),
+        )) as Body[];
+        assert.ok(results.every((r) => r['success'] === true && r['status'] === 'created'));
+        assert.equal(await version(inBatch), 4, 'created, changed, deleted (3), created again (4)');
+        assert.equal(await version(batch[1]!), 1, 'a new record starts at 1');
+        const plain = randomUUID();
+        await test.db.withTenant(tenantId, (tx) =>
+          tx.query("INSERT INTO job_type (id, name) VALUES ($1, 'by hand')", [plain]),
+        );
+        assert.equal(await version(plain), 1, 'a statement that gives no version gets 1 from the trigger');
       } finally {
         await app.close();
       }

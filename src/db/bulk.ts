@@ -7,8 +7,8 @@
  */
 import type { Executor } from './database.js';
 import { param, placeholder, selectList, type Row } from './records.js';
-import { q, sqlType } from '../schema/schema-model.js';
-import { isList, type Entity } from '../schema/registry.js';
+import { CURRENT_TENANT, firstVersion, q, sqlType } from '../schema/schema-model.js';
+import { isList, VERSION_FIELD, type Entity } from '../schema/registry.js';
 import { turns } from '../schema/turns.js';
 
 export type WriteMode = 'insert' | 'upsert';
@@ -121,13 +121,16 @@ export async function writeMany(tx: Executor, input: WriteManyInput): Promise<Ma
       }
       return text;
     };
+    // Each new record's first version, looked up by the statement for all its rows at once (the
+    // row trigger would look it up row by row); an update's is counted by the trigger.
+    const insert =
+      `INSERT INTO ${t} AS t (${cols}, ${q(VERSION_FIELD)}) ` +
+      `SELECT ${cols}, ${firstVersion(entity, 's.id', CURRENT_TENANT)} FROM ${stage} s ${conflict} ${returning}`;
     let text = await copyText(0);
     for (let start = 0; start < rows.length; start += chunk) {
       if (start > 0) await tx.query(`TRUNCATE ${stage}`);
       await tx.copyFrom(`COPY ${stage} (${cols})`, text);
-      const inserting = tx.query<Row & { fs_inserted: boolean }>(
-        `INSERT INTO ${t} AS t (${cols}) SELECT ${cols} FROM ${stage} ${conflict} ${returning}`,
-      );
+      const inserting = tx.query<Row & { fs_inserted: boolean }>(insert);
       // The next chunk's text is written while the database inserts this one.
       // (Its refusal is taken by the await below.)
       inserting.catch(() => undefined);

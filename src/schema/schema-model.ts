@@ -327,6 +327,22 @@ function systemField(entity: Entity, role: string): string | undefined {
   return Object.entries(entity.spec.fields).find(([, f]) => !isList(f) && f.system === role)?.[0];
 }
 
+/**
+ * The version a record created with id `idSql` starts at: one past the version its deletion was
+ * logged with when it existed before, else 1 (the change log keeps deletions for the feed).
+ */
+export function firstVersion(entity: Entity, idSql: string, tenantSql: string): string {
+  const v = q(VERSION_FIELD);
+  return `COALESCE((SELECT max(c.${v}) FROM change_log c WHERE c.tenant_id = ${tenantSql}
+    AND c.entity = ${literal(entity.name)} AND c.record_id = ${idSql} AND c.deleted), 0) + 1`;
+}
+
+/**
+ * The version column's default: not a version. A statement that creates many records gives each
+ * its first version itself (one lookup in the statement); for any other, the trigger does.
+ */
+export const VERSION_NOT_GIVEN = '0';
+
 /** The trigger function that keeps the system fields whatever statement writes the row. */
 function writeFunction(entity: Entity): FunctionModel {
   const modified = systemField(entity, 'modified');
@@ -337,8 +353,7 @@ function writeFunction(entity: Entity): FunctionModel {
   const v = q(VERSION_FIELD);
   const body: string[] = [
     `IF TG_OP = 'UPDATE' THEN NEW.${v} := OLD.${v} + 1;`,
-    `ELSE NEW.${v} := COALESCE((SELECT max(${v}) FROM change_log WHERE tenant_id = NEW.tenant_id
-    AND entity = ${literal(entity.name)} AND record_id = NEW.id AND deleted), 0) + 1; END IF;`,
+    `ELSIF NEW.${v} = ${VERSION_NOT_GIVEN} THEN NEW.${v} := ${firstVersion(entity, 'NEW.id', 'NEW.tenant_id')}; END IF;`,
   ];
   if (modified) body.push(`NEW.${q(modified)} := clock_timestamp();`);
   if (updated) body.push(`NEW.${q(updated)} := clock_timestamp();`);
@@ -372,7 +387,7 @@ function entityTable(entity: Entity): TableModel {
       system === 'modified'
         ? 'clock_timestamp()'
         : system === 'version'
-          ? '1'
+          ? VERSION_NOT_GIVEN
           : name === 'id'
             ? 'gen_random_uuid()'
             : flag
