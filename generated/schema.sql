@@ -310,6 +310,48 @@ BEGIN
   NEW."modified_dateutc" := clock_timestamp();
   RETURN NEW;
 END $$;
+CREATE OR REPLACE FUNCTION "fs_delete_tenant_data"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  gone record;
+  tenant text := current_setting('fieldservice.tenant_id', true);
+  purging text := current_setting('fieldservice.purging', true);
+BEGIN
+  PERFORM set_config('fieldservice.purging', 'on', true);
+  FOR gone IN SELECT id FROM fs_old LOOP
+    PERFORM set_config('fieldservice.tenant_id', gone.id::text, true);
+    DELETE FROM "job_part_usage" WHERE tenant_id = gone.id;
+    DELETE FROM "purchase_order_details" WHERE tenant_id = gone.id;
+    DELETE FROM "purchase_order" WHERE tenant_id = gone.id;
+    DELETE FROM "purchase_order_status" WHERE tenant_id = gone.id;
+    DELETE FROM "article_stock_location" WHERE tenant_id = gone.id;
+    DELETE FROM "article" WHERE tenant_id = gone.id;
+    DELETE FROM "article_color" WHERE tenant_id = gone.id;
+    DELETE FROM "article_category" WHERE tenant_id = gone.id;
+    DELETE FROM "job_dispatch_log" WHERE tenant_id = gone.id;
+    DELETE FROM "job_planning" WHERE tenant_id = gone.id;
+    DELETE FROM "jobs" WHERE tenant_id = gone.id;
+    DELETE FROM "project" WHERE tenant_id = gone.id;
+    DELETE FROM "equipment_model" WHERE tenant_id = gone.id;
+    DELETE FROM "equipment_family" WHERE tenant_id = gone.id;
+    DELETE FROM "equipment_brand" WHERE tenant_id = gone.id;
+    DELETE FROM "project_status" WHERE tenant_id = gone.id;
+    DELETE FROM "job_status" WHERE tenant_id = gone.id;
+    DELETE FROM "job_priority" WHERE tenant_id = gone.id;
+    DELETE FROM "job_type" WHERE tenant_id = gone.id;
+    DELETE FROM "skill" WHERE tenant_id = gone.id;
+    DELETE FROM "user" WHERE tenant_id = gone.id;
+    DELETE FROM "contact" WHERE tenant_id = gone.id;
+    DELETE FROM "db_address" WHERE tenant_id = gone.id;
+    DELETE FROM "company" WHERE tenant_id = gone.id;
+    DELETE FROM "db_unit_of_measure" WHERE tenant_id = gone.id;
+    DELETE FROM "sales_organization" WHERE tenant_id = gone.id;
+    DELETE FROM "db_country" WHERE tenant_id = gone.id;
+    DELETE FROM change_log WHERE tenant_id = gone.id;
+  END LOOP;
+  PERFORM set_config('fieldservice.tenant_id', COALESCE(tenant, ''), true);
+  PERFORM set_config('fieldservice.purging', COALESCE(purging, ''), true);
+  RETURN NULL;
+END $$;
 CREATE OR REPLACE FUNCTION "job_part_usage_signed_guard"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   -- A migration's backfill fills new columns of every row, signed ones included.
@@ -1671,14 +1713,14 @@ ALTER TABLE "job_part_usage" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "job_part_usage" FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON "job_part_usage" USING (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('fieldservice.tenant_id', true), '')::uuid);
 GRANT SELECT, INSERT, UPDATE, DELETE ON "job_part_usage" TO fieldservice_app;
+CREATE OR REPLACE TRIGGER "tenant_delete_data" AFTER DELETE ON "tenant"
+  REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_delete_tenant_data"();
 ALTER TABLE "api_user" ADD CONSTRAINT "api_user_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "api_token" ADD CONSTRAINT "api_token_api_user_id_fkey" FOREIGN KEY (api_user_id) REFERENCES api_user (id) ON DELETE CASCADE;
-ALTER TABLE "change_log" ADD CONSTRAINT "change_log_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "feed_state" ADD CONSTRAINT "feed_state_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "feed_purge" ADD CONSTRAINT "feed_purge_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "idempotency_key" ADD CONSTRAINT "idempotency_key_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "tenant_counter" ADD CONSTRAINT "tenant_counter_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
-ALTER TABLE "db_country" ADD CONSTRAINT "db_country_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 CREATE OR REPLACE TRIGGER "db_country_before_write" BEFORE INSERT OR UPDATE ON "db_country"
   FOR EACH ROW EXECUTE FUNCTION "db_country_before_write"();
 CREATE OR REPLACE TRIGGER "db_country_log_insert" AFTER INSERT ON "db_country"
@@ -1687,7 +1729,6 @@ CREATE OR REPLACE TRIGGER "db_country_log_update" AFTER UPDATE ON "db_country"
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "db_country_log_delete" AFTER DELETE ON "db_country"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "sales_organization" ADD CONSTRAINT "sales_organization_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "sales_organization" ADD CONSTRAINT "sales_organization_db_country_id_fkey" FOREIGN KEY (tenant_id, "db_country_id") REFERENCES "db_country" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "sales_organization_before_write" BEFORE INSERT OR UPDATE ON "sales_organization"
   FOR EACH ROW EXECUTE FUNCTION "sales_organization_before_write"();
@@ -1697,7 +1738,6 @@ CREATE OR REPLACE TRIGGER "sales_organization_log_update" AFTER UPDATE ON "sales
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "sales_organization_log_delete" AFTER DELETE ON "sales_organization"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "db_unit_of_measure" ADD CONSTRAINT "db_unit_of_measure_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 CREATE OR REPLACE TRIGGER "db_unit_of_measure_before_write" BEFORE INSERT OR UPDATE ON "db_unit_of_measure"
   FOR EACH ROW EXECUTE FUNCTION "db_unit_of_measure_before_write"();
 CREATE OR REPLACE TRIGGER "db_unit_of_measure_log_insert" AFTER INSERT ON "db_unit_of_measure"
@@ -1706,7 +1746,6 @@ CREATE OR REPLACE TRIGGER "db_unit_of_measure_log_update" AFTER UPDATE ON "db_un
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "db_unit_of_measure_log_delete" AFTER DELETE ON "db_unit_of_measure"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "company" ADD CONSTRAINT "company_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "company" ADD CONSTRAINT "company_db_country_id_fkey" FOREIGN KEY (tenant_id, "db_country_id") REFERENCES "db_country" (tenant_id, id);
 ALTER TABLE "company" ADD CONSTRAINT "company_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "company_before_write" BEFORE INSERT OR UPDATE ON "company"
@@ -1717,7 +1756,6 @@ CREATE OR REPLACE TRIGGER "company_log_update" AFTER UPDATE ON "company"
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "company_log_delete" AFTER DELETE ON "company"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "db_address" ADD CONSTRAINT "db_address_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "db_address" ADD CONSTRAINT "db_address_db_country_id_fkey" FOREIGN KEY (tenant_id, "db_country_id") REFERENCES "db_country" (tenant_id, id);
 ALTER TABLE "db_address" ADD CONSTRAINT "db_address_company_id_fkey" FOREIGN KEY (tenant_id, "company_id") REFERENCES "company" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "db_address_before_write" BEFORE INSERT OR UPDATE ON "db_address"
@@ -1728,7 +1766,6 @@ CREATE OR REPLACE TRIGGER "db_address_log_update" AFTER UPDATE ON "db_address"
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "db_address_log_delete" AFTER DELETE ON "db_address"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "contact" ADD CONSTRAINT "contact_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "contact" ADD CONSTRAINT "contact_company_id_fkey" FOREIGN KEY (tenant_id, "company_id") REFERENCES "company" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "contact_before_write" BEFORE INSERT OR UPDATE ON "contact"
   FOR EACH ROW EXECUTE FUNCTION "contact_before_write"();
@@ -1738,7 +1775,6 @@ CREATE OR REPLACE TRIGGER "contact_log_update" AFTER UPDATE ON "contact"
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "contact_log_delete" AFTER DELETE ON "contact"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "user" ADD CONSTRAINT "user_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "user" ADD CONSTRAINT "user_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 ALTER TABLE "user" ADD CONSTRAINT "user_team_leader_user_id_fkey" FOREIGN KEY (tenant_id, "team_leader_user_id") REFERENCES "user" (tenant_id, id);
 ALTER TABLE "user" ADD CONSTRAINT "user_private_db_country_id_fkey" FOREIGN KEY (tenant_id, "private_db_country_id") REFERENCES "db_country" (tenant_id, id);
@@ -1750,7 +1786,6 @@ CREATE OR REPLACE TRIGGER "user_log_update" AFTER UPDATE ON "user"
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "user_log_delete" AFTER DELETE ON "user"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "skill" ADD CONSTRAINT "skill_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "skill" ADD CONSTRAINT "skill_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "skill_before_write" BEFORE INSERT OR UPDATE ON "skill"
   FOR EACH ROW EXECUTE FUNCTION "skill_before_write"();
@@ -1760,7 +1795,6 @@ CREATE OR REPLACE TRIGGER "skill_log_update" AFTER UPDATE ON "skill"
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "skill_log_delete" AFTER DELETE ON "skill"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "job_type" ADD CONSTRAINT "job_type_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "job_type" ADD CONSTRAINT "job_type_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "job_type_before_write" BEFORE INSERT OR UPDATE ON "job_type"
   FOR EACH ROW EXECUTE FUNCTION "job_type_before_write"();
@@ -1770,7 +1804,6 @@ CREATE OR REPLACE TRIGGER "job_type_log_update" AFTER UPDATE ON "job_type"
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "job_type_log_delete" AFTER DELETE ON "job_type"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "job_priority" ADD CONSTRAINT "job_priority_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "job_priority" ADD CONSTRAINT "job_priority_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "job_priority_before_write" BEFORE INSERT OR UPDATE ON "job_priority"
   FOR EACH ROW EXECUTE FUNCTION "job_priority_before_write"();
@@ -1780,7 +1813,6 @@ CREATE OR REPLACE TRIGGER "job_priority_log_update" AFTER UPDATE ON "job_priorit
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "job_priority_log_delete" AFTER DELETE ON "job_priority"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "job_status" ADD CONSTRAINT "job_status_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "job_status" ADD CONSTRAINT "job_status_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "job_status_before_write" BEFORE INSERT OR UPDATE ON "job_status"
   FOR EACH ROW EXECUTE FUNCTION "job_status_before_write"();
@@ -1790,7 +1822,6 @@ CREATE OR REPLACE TRIGGER "job_status_log_update" AFTER UPDATE ON "job_status"
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "job_status_log_delete" AFTER DELETE ON "job_status"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "project_status" ADD CONSTRAINT "project_status_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "project_status" ADD CONSTRAINT "project_status_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "project_status_before_write" BEFORE INSERT OR UPDATE ON "project_status"
   FOR EACH ROW EXECUTE FUNCTION "project_status_before_write"();
@@ -1800,7 +1831,6 @@ CREATE OR REPLACE TRIGGER "project_status_log_update" AFTER UPDATE ON "project_s
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "project_status_log_delete" AFTER DELETE ON "project_status"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "equipment_brand" ADD CONSTRAINT "equipment_brand_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "equipment_brand" ADD CONSTRAINT "equipment_brand_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "equipment_brand_before_write" BEFORE INSERT OR UPDATE ON "equipment_brand"
   FOR EACH ROW EXECUTE FUNCTION "equipment_brand_before_write"();
@@ -1810,7 +1840,6 @@ CREATE OR REPLACE TRIGGER "equipment_brand_log_update" AFTER UPDATE ON "equipmen
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "equipment_brand_log_delete" AFTER DELETE ON "equipment_brand"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "equipment_family" ADD CONSTRAINT "equipment_family_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "equipment_family" ADD CONSTRAINT "equipment_family__parent_id_fkey" FOREIGN KEY (tenant_id, "_parent_id") REFERENCES "equipment_family" (tenant_id, id);
 ALTER TABLE "equipment_family" ADD CONSTRAINT "equipment_family_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "equipment_family_before_write" BEFORE INSERT OR UPDATE ON "equipment_family"
@@ -1821,7 +1850,6 @@ CREATE OR REPLACE TRIGGER "equipment_family_log_update" AFTER UPDATE ON "equipme
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "equipment_family_log_delete" AFTER DELETE ON "equipment_family"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "equipment_model" ADD CONSTRAINT "equipment_model_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "equipment_model" ADD CONSTRAINT "equipment_model_equipment_brand_id_fkey" FOREIGN KEY (tenant_id, "equipment_brand_id") REFERENCES "equipment_brand" (tenant_id, id);
 ALTER TABLE "equipment_model" ADD CONSTRAINT "equipment_model_equipment_family_id_fkey" FOREIGN KEY (tenant_id, "equipment_family_id") REFERENCES "equipment_family" (tenant_id, id);
 ALTER TABLE "equipment_model" ADD CONSTRAINT "equipment_model_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
@@ -1833,7 +1861,6 @@ CREATE OR REPLACE TRIGGER "equipment_model_log_update" AFTER UPDATE ON "equipmen
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "equipment_model_log_delete" AFTER DELETE ON "equipment_model"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "project" ADD CONSTRAINT "project_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "project" ADD CONSTRAINT "project__parent_id_fkey" FOREIGN KEY (tenant_id, "_parent_id") REFERENCES "project" (tenant_id, id);
 ALTER TABLE "project" ADD CONSTRAINT "project_root_parent_id_fkey" FOREIGN KEY (tenant_id, "root_parent_id") REFERENCES "project" (tenant_id, id);
 ALTER TABLE "project" ADD CONSTRAINT "project_equipment_family_id_fkey" FOREIGN KEY (tenant_id, "equipment_family_id") REFERENCES "equipment_family" (tenant_id, id);
@@ -1852,7 +1879,6 @@ CREATE OR REPLACE TRIGGER "project_log_update" AFTER UPDATE ON "project"
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "project_log_delete" AFTER DELETE ON "project"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "jobs" ADD CONSTRAINT "jobs_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs__parent_id_fkey" FOREIGN KEY (tenant_id, "_parent_id") REFERENCES "jobs" (tenant_id, id);
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_project_id_fkey" FOREIGN KEY (tenant_id, "project_id") REFERENCES "project" (tenant_id, id);
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_job_type_id_fkey" FOREIGN KEY (tenant_id, "job_type_id") REFERENCES "job_type" (tenant_id, id);
@@ -1875,7 +1901,6 @@ CREATE OR REPLACE TRIGGER "jobs_log_update" AFTER UPDATE ON "jobs"
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "jobs_log_delete" AFTER DELETE ON "jobs"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "job_planning" ADD CONSTRAINT "job_planning_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "job_planning" ADD CONSTRAINT "job_planning_jobs_id_fkey" FOREIGN KEY (tenant_id, "jobs_id") REFERENCES "jobs" (tenant_id, id);
 ALTER TABLE "job_planning" ADD CONSTRAINT "job_planning_user_id_fkey" FOREIGN KEY (tenant_id, "user_id") REFERENCES "user" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "job_planning_before_write" BEFORE INSERT OR UPDATE ON "job_planning"
@@ -1886,7 +1911,6 @@ CREATE OR REPLACE TRIGGER "job_planning_log_update" AFTER UPDATE ON "job_plannin
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "job_planning_log_delete" AFTER DELETE ON "job_planning"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "job_dispatch_log" ADD CONSTRAINT "job_dispatch_log_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "job_dispatch_log" ADD CONSTRAINT "job_dispatch_log_jobs_id_fkey" FOREIGN KEY (tenant_id, "jobs_id") REFERENCES "jobs" (tenant_id, id);
 ALTER TABLE "job_dispatch_log" ADD CONSTRAINT "job_dispatch_log_user_id_fkey" FOREIGN KEY (tenant_id, "user_id") REFERENCES "user" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "job_dispatch_log_before_write" BEFORE INSERT OR UPDATE ON "job_dispatch_log"
@@ -1897,7 +1921,6 @@ CREATE OR REPLACE TRIGGER "job_dispatch_log_log_update" AFTER UPDATE ON "job_dis
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "job_dispatch_log_log_delete" AFTER DELETE ON "job_dispatch_log"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "article_category" ADD CONSTRAINT "article_category_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "article_category" ADD CONSTRAINT "article_category_parent_id_fkey" FOREIGN KEY (tenant_id, "parent_id") REFERENCES "article_category" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "article_category_before_write" BEFORE INSERT OR UPDATE ON "article_category"
   FOR EACH ROW EXECUTE FUNCTION "article_category_before_write"();
@@ -1907,7 +1930,6 @@ CREATE OR REPLACE TRIGGER "article_category_log_update" AFTER UPDATE ON "article
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "article_category_log_delete" AFTER DELETE ON "article_category"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "article_color" ADD CONSTRAINT "article_color_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 CREATE OR REPLACE TRIGGER "article_color_before_write" BEFORE INSERT OR UPDATE ON "article_color"
   FOR EACH ROW EXECUTE FUNCTION "article_color_before_write"();
 CREATE OR REPLACE TRIGGER "article_color_log_insert" AFTER INSERT ON "article_color"
@@ -1916,7 +1938,6 @@ CREATE OR REPLACE TRIGGER "article_color_log_update" AFTER UPDATE ON "article_co
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "article_color_log_delete" AFTER DELETE ON "article_color"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "article" ADD CONSTRAINT "article_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "article" ADD CONSTRAINT "article_article_category_id_fkey" FOREIGN KEY (tenant_id, "article_category_id") REFERENCES "article_category" (tenant_id, id);
 ALTER TABLE "article" ADD CONSTRAINT "article_article_color_id_fkey" FOREIGN KEY (tenant_id, "article_color_id") REFERENCES "article_color" (tenant_id, id);
 ALTER TABLE "article" ADD CONSTRAINT "article__replace_id_fkey" FOREIGN KEY (tenant_id, "_replace_id") REFERENCES "article" (tenant_id, id);
@@ -1929,7 +1950,6 @@ CREATE OR REPLACE TRIGGER "article_log_update" AFTER UPDATE ON "article"
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "article_log_delete" AFTER DELETE ON "article"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "article_stock_location" ADD CONSTRAINT "article_stock_location_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "article_stock_location" ADD CONSTRAINT "article_stock_location_user_id_fkey" FOREIGN KEY (tenant_id, "user_id") REFERENCES "user" (tenant_id, id);
 ALTER TABLE "article_stock_location" ADD CONSTRAINT "article_stock_location_db_address_id_fkey" FOREIGN KEY (tenant_id, "db_address_id") REFERENCES "db_address" (tenant_id, id);
 ALTER TABLE "article_stock_location" ADD CONSTRAINT "article_stock_location_sales_organization_id_fkey" FOREIGN KEY (tenant_id, "sales_organization_id") REFERENCES "sales_organization" (tenant_id, id);
@@ -1941,7 +1961,6 @@ CREATE OR REPLACE TRIGGER "article_stock_location_log_update" AFTER UPDATE ON "a
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "article_stock_location_log_delete" AFTER DELETE ON "article_stock_location"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "purchase_order_status" ADD CONSTRAINT "purchase_order_status_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 CREATE OR REPLACE TRIGGER "purchase_order_status_before_write" BEFORE INSERT OR UPDATE ON "purchase_order_status"
   FOR EACH ROW EXECUTE FUNCTION "purchase_order_status_before_write"();
 CREATE OR REPLACE TRIGGER "purchase_order_status_log_insert" AFTER INSERT ON "purchase_order_status"
@@ -1950,7 +1969,6 @@ CREATE OR REPLACE TRIGGER "purchase_order_status_log_update" AFTER UPDATE ON "pu
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "purchase_order_status_log_delete" AFTER DELETE ON "purchase_order_status"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "purchase_order" ADD CONSTRAINT "purchase_order_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "purchase_order" ADD CONSTRAINT "purchase_order_jobs_id_fkey" FOREIGN KEY (tenant_id, "jobs_id") REFERENCES "jobs" (tenant_id, id);
 ALTER TABLE "purchase_order" ADD CONSTRAINT "purchase_order_supplier_company_id_fkey" FOREIGN KEY (tenant_id, "supplier_company_id") REFERENCES "company" (tenant_id, id);
 ALTER TABLE "purchase_order" ADD CONSTRAINT "purchase_order_user_id_fkey" FOREIGN KEY (tenant_id, "user_id") REFERENCES "user" (tenant_id, id);
@@ -1967,7 +1985,6 @@ CREATE OR REPLACE TRIGGER "purchase_order_log_update" AFTER UPDATE ON "purchase_
   REFERENCING NEW TABLE AS fs_new FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
 CREATE OR REPLACE TRIGGER "purchase_order_log_delete" AFTER DELETE ON "purchase_order"
   REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT EXECUTE FUNCTION "fs_log_change"();
-ALTER TABLE "purchase_order_details" ADD CONSTRAINT "purchase_order_details_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "purchase_order_details" ADD CONSTRAINT "purchase_order_details_purchase_order_id_fkey" FOREIGN KEY (tenant_id, "purchase_order_id") REFERENCES "purchase_order" (tenant_id, id);
 ALTER TABLE "purchase_order_details" ADD CONSTRAINT "purchase_order_details_article_id_fkey" FOREIGN KEY (tenant_id, "article_id") REFERENCES "article" (tenant_id, id);
 CREATE OR REPLACE TRIGGER "purchase_order_details_before_write" BEFORE INSERT OR UPDATE ON "purchase_order_details"
@@ -1986,7 +2003,6 @@ CREATE OR REPLACE TRIGGER "purchase_order_total_lines_update" AFTER UPDATE ON "p
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "purchase_order_total_lines"();
 CREATE OR REPLACE TRIGGER "purchase_order_total_lines_delete" AFTER DELETE ON "purchase_order_details"
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "purchase_order_total_lines"();
-ALTER TABLE "job_part_usage" ADD CONSTRAINT "job_part_usage_tenant_id_fkey" FOREIGN KEY (tenant_id) REFERENCES tenant (id) ON DELETE CASCADE;
 ALTER TABLE "job_part_usage" ADD CONSTRAINT "job_part_usage_jobs_id_fkey" FOREIGN KEY (tenant_id, "jobs_id") REFERENCES "jobs" (tenant_id, id);
 ALTER TABLE "job_part_usage" ADD CONSTRAINT "job_part_usage_article_stock_location_id_fkey" FOREIGN KEY (tenant_id, "article_stock_location_id") REFERENCES "article_stock_location" (tenant_id, id);
 ALTER TABLE "job_part_usage" ADD CONSTRAINT "job_part_usage_article_id_fkey" FOREIGN KEY (tenant_id, "article_id") REFERENCES "article" (tenant_id, id);

@@ -4,8 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { call, setup, type TestContext } from './helpers.js';
+import { buildApp } from '../src/app.js';
+import { loadMigrations, migrate, MIGRATIONS_DIR } from '../src/db/migrate.js';
+import { registry } from '../src/schema/registry.js';
+import { call, createTenant, openEmptyDatabase, setup, type TestContext } from './helpers.js';
 
 let ctx: TestContext;
 let tenantA: string;
@@ -118,4 +124,68 @@ it('id2 is numbered per tenant and modified_dateutc moves on update', async () =
   assert.equal(upd.json()['date_create'], created, 'date_create is kept');
   assert.equal(upd.json()['id2'], 1);
   assert.ok(upd.json()['date_update']);
+});
+
+it('migration 0008 on a database that holds data: a deleted tenant takes its records and feed with it', async () => {
+  const test = await openEmptyDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'fs-tenants-'));
+  try {
+    for (const m of loadMigrations().filter((m) => m.version < 8))
+      copyFileSync(join(MIGRATIONS_DIR, `${m.id}.sql`), join(dir, `${m.id}.sql`));
+    copyFileSync(join(MIGRATIONS_DIR, 'snapshot.json'), join(dir, 'snapshot.json'));
+    await assert.rejects(migrate(test.db, { dir }), /schema version 7, this build needs \d+/);
+    // Two tenants with records before the migration (a job with a part used on it, and its feed).
+    const before = new Map<string, string>();
+    for (const domain of ['leaving.test', 'staying.test']) {
+      const id = (
+        await test.db.query<{ id: string }>('INSERT INTO tenant (domain) VALUES ($1) RETURNING id', [domain])
+      ).rows[0]!.id;
+      before.set(domain, id);
+      await test.db.withTenant(id, async (tx) => {
+        const project = randomUUID();
+        const job = randomUUID();
+        await tx.query("INSERT INTO project (id, name) VALUES ($1, 'site')", [project]);
+        await tx.query("INSERT INTO jobs (id, name, project_id) VALUES ($1, 'job', $2)", [job, project]);
+        await tx.query('INSERT INTO job_part_usage (jobs_id, quantity) VALUES ($1, 2)', [job]);
+      });
+    }
+    await migrate(test.db);
+    const keys = await test.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'f' AND conname = 'job_part_usage_tenant_id_fkey'",
+    );
+    assert.equal(keys.rows[0]!.n, 0, 'the foreign key is gone');
+    // The records are all there, and the API goes on with them.
+    const leaving = await createTenant(test.db, 'leaving.test');
+    const app = await buildApp({ db: test.db, logger: false });
+    try {
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/Sync/Changes?entities=Jobs,JobPartUsage',
+        headers: { authorization: leaving.auth },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json<{ changes: unknown[] }>().changes.length, 2);
+    } finally {
+      await app.close();
+    }
+    const counts = async (tenant: string): Promise<Record<string, number>> => {
+      const out: Record<string, number> = {};
+      for (const table of [...registry.entities.map((e) => e.name), 'change_log']) {
+        const r = await test.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "${table}" WHERE tenant_id = $1`,
+          [tenant],
+        );
+        if (r.rows[0]!.n) out[table] = r.rows[0]!.n;
+      }
+      return out;
+    };
+    const staying = await counts(before.get('staying.test')!);
+    assert.deepEqual(Object.keys(staying).sort(), ['change_log', 'job_part_usage', 'jobs', 'project']);
+    await test.db.query("DELETE FROM tenant WHERE domain = 'leaving.test'");
+    assert.deepEqual(await counts(before.get('leaving.test')!), {}, 'nothing of the deleted tenant is left');
+    assert.deepEqual(await counts(before.get('staying.test')!), staying, 'the other tenant keeps everything');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await test.close();
+  }
 });

@@ -174,7 +174,8 @@ function serviceTables(): Record<string, TableModel> {
         deleted: { type: 'boolean', notNull: true },
         changed_at: clockAt,
       },
-      constraints: { change_log_pkey: 'PRIMARY KEY (log_id)', change_log_tenant_id_fkey: TENANT_FK },
+      // Written with every record: no foreign key to the tenant either (see the entity tables).
+      constraints: { change_log_pkey: 'PRIMARY KEY (log_id)' },
       indexes: {
         change_log_position: { unique: true, on: '(tenant_id, position)' },
         change_log_record: { on: '(tenant_id, entity, record_id)' },
@@ -400,10 +401,9 @@ function entityTable(entity: Entity): TableModel {
       ...(field.description ? { comment: field.description } : {}),
     };
   }
-  const constraints: Record<string, string> = {
-    [`${t}_pkey`]: 'PRIMARY KEY (tenant_id, id)',
-    [`${t}_tenant_id_fkey`]: TENANT_FK,
-  };
+  // No foreign key to the tenant: row-level security admits only rows of the request's tenant, and
+  // the key's check would cost every row written; a tenant's deletion removes its rows by trigger.
+  const constraints: Record<string, string> = { [`${t}_pkey`]: 'PRIMARY KEY (tenant_id, id)' };
   const indexes: Record<string, IndexModel> = {};
   if (entity.spec.fields['modified_dateutc'])
     indexes[`${t}_modified`] = { on: '(tenant_id, modified_dateutc)' };
@@ -480,6 +480,39 @@ export function backfillOf(registry: Registry, table: string, column: string): s
   return String(value);
 }
 
+const DELETE_TENANT_DATA = 'fs_delete_tenant_data';
+
+/**
+ * The trigger function that removes the records and the feed of deleted tenants (what a cascading
+ * foreign key would do, without its cost on every write): each tenant's rows under its own
+ * row-level security, the referencing entities before those they reference, the deletions not
+ * logged. A rule that refuses a deletion (a signed line) refuses the tenant's deletion too.
+ */
+function deleteTenantData(registry: Registry): FunctionModel {
+  const deletes = [...registry.entities]
+    .reverse()
+    .map((e) => `DELETE FROM ${q(e.name)} WHERE tenant_id = gone.id;`);
+  return {
+    returns: 'trigger',
+    body: `
+DECLARE
+  gone record;
+  tenant text := current_setting('${TENANT_SETTING}', true);
+  purging text := current_setting('${PURGE_SETTING}', true);
+BEGIN
+  PERFORM set_config('${PURGE_SETTING}', 'on', true);
+  FOR gone IN SELECT id FROM fs_old LOOP
+    PERFORM set_config('${TENANT_SETTING}', gone.id::text, true);
+    ${deletes.join('\n    ')}
+    DELETE FROM change_log WHERE tenant_id = gone.id;
+  END LOOP;
+  PERFORM set_config('${TENANT_SETTING}', COALESCE(tenant, ''), true);
+  PERFORM set_config('${PURGE_SETTING}', COALESCE(purging, ''), true);
+  RETURN NULL;
+END `,
+  };
+}
+
 /** The whole schema: the service's tables, one table per entity, and what the rules add. */
 export function schemaModel(registry: Registry, additions: readonly SchemaAddition[] = []): SchemaModel {
   const functions: Record<string, FunctionModel> = { ...serviceFunctions };
@@ -488,6 +521,17 @@ export function schemaModel(registry: Registry, additions: readonly SchemaAdditi
     functions[`${entity.name}_before_write`] = writeFunction(entity);
     tables[entity.name] = entityTable(entity);
   }
+  functions[DELETE_TENANT_DATA] = deleteTenantData(registry);
+  tables['tenant'] = {
+    ...tables['tenant']!,
+    triggers: {
+      tenant_delete_data: {
+        timing: 'AFTER DELETE',
+        each: 'REFERENCING OLD TABLE AS fs_old FOR EACH STATEMENT',
+        function: DELETE_TENANT_DATA,
+      },
+    },
+  };
   for (const addition of additions) {
     Object.assign(functions, addition.functions);
     for (const [name, extra] of Object.entries(addition.tables ?? {})) {
