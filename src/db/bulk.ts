@@ -74,32 +74,61 @@ export interface WriteManyInput {
   commit?: boolean;
 }
 
+/**
+ * The statements of multi-row VALUES writes, by entity, mode, columns and number of rows: the text
+ * of a single-record write is built once. A client chooses the columns: the texts kept are bounded.
+ */
+const valuesStatements = new Map<string, string>();
+const VALUES_STATEMENTS_MAX = 512;
+
+function valuesStatement(
+  entity: Entity,
+  columns: readonly string[],
+  count: number,
+  mode: WriteMode,
+  returnRows: boolean,
+): string {
+  const key = `${entity.name}|${mode}|${returnRows}|${count}|${columns.join(',')}`;
+  let sql = valuesStatements.get(key);
+  if (sql !== undefined) return sql;
+  let n = 0;
+  const tuples = Array.from({ length: count }, () => {
+    const marks = columns.map((c) => {
+      const field = entity.spec.fields[c]!;
+      n++;
+      // The base type: a cast to varchar(n) would silently truncate.
+      return isList(field)
+        ? placeholder(entity, c, n)
+        : `$${n}::${sqlType(field).replace(/^varchar\(\d+\)$/, 'text')}`;
+    });
+    return `(${marks.join(', ')})`;
+  });
+  sql =
+    `INSERT INTO ${q(entity.name)} AS t (${columns.map(q).join(', ')}) VALUES ${tuples.join(', ')} ` +
+    `${conflictClause(entity, columns, mode)} ${returningClause(entity, returnRows)}`;
+  if (valuesStatements.size < VALUES_STATEMENTS_MAX) valuesStatements.set(key, sql);
+  return sql;
+}
+
+const returningClause = (entity: Entity, returnRows: boolean): string =>
+  `RETURNING ${returnRows ? `${selectList(entity)}, ` : 't.id, '}(t.xmax = 0) AS fs_inserted`;
+
 export async function writeMany(tx: Executor, input: WriteManyInput): Promise<Map<string, Written>> {
   const { entity, columns, values: rows, mode, returnRows, commit } = input;
-  const t = q(entity.name);
-  const cols = columns.map(q).join(', ');
-  const returning = `RETURNING ${returnRows ? `${selectList(entity)}, ` : 't.id, '}(t.xmax = 0) AS fs_inserted`;
-  const conflict = conflictClause(entity, columns, mode);
   let result: { rows: Array<Row & { fs_inserted: boolean }> };
   if (rows.length <= VALUES_MAX) {
     const params: unknown[] = [];
-    const tuples = rows.map((row) => {
-      const marks = columns.map((c) => {
-        params.push(param(entity, c, row[c]));
-        const field = entity.spec.fields[c]!;
-        // The base type: a cast to varchar(n) would silently truncate.
-        return isList(field)
-          ? placeholder(entity, c, params.length)
-          : `$${params.length}::${sqlType(field).replace(/^varchar\(\d+\)$/, 'text')}`;
-      });
-      return `(${marks.join(', ')})`;
-    });
+    for (const row of rows) for (const c of columns) params.push(param(entity, c, row[c]));
     result = await tx.query(
-      `INSERT INTO ${t} AS t (${cols}) VALUES ${tuples.join(', ')} ${conflict} ${returning}`,
+      valuesStatement(entity, columns, rows.length, mode, returnRows),
       params,
       commit ? { commit } : undefined,
     );
   } else {
+    const t = q(entity.name);
+    const cols = columns.map(q).join(', ');
+    const conflict = conflictClause(entity, columns, mode);
+    const returning = returningClause(entity, returnRows);
     const stage = q(`fs_stage_${++stageCounter}`);
     const defs = columns.map((c) => `${q(c)} ${sqlType(entity.spec.fields[c]!)}`).join(', ');
     await tx.query(`CREATE TEMP TABLE ${stage} (${defs}) ON COMMIT DROP`);

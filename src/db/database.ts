@@ -103,12 +103,33 @@ const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknow
 
 function withLiterals(text: string, params: readonly unknown[] | undefined): string {
   if (!params?.length) return text;
-  return text.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = prepareValue(params[Number(n) - 1]);
-    if (value === null || value === undefined) return 'NULL';
-    if (Buffer.isBuffer(value)) return `'\\x${value.toString('hex')}'`;
-    return pg.escapeLiteral(String(value));
-  });
+  const parts = placeholderParts(text);
+  let out = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const value = prepareValue(params[(parts[i] as number) - 1]);
+    out +=
+      value === null || value === undefined
+        ? 'NULL'
+        : Buffer.isBuffer(value)
+          ? `'\\x${value.toString('hex')}'`
+          : pg.escapeLiteral(String(value));
+    out += parts[i + 1] as string;
+  }
+  return out;
+}
+
+/**
+ * A statement's text split at its placeholders: text, number, text, .. (kept for the statements
+ * sent again and again, bounded: a batch's text varies with its size).
+ */
+const placeholderSplits = new Map<string, ReadonlyArray<string | number>>();
+
+function placeholderParts(text: string): ReadonlyArray<string | number> {
+  let parts = placeholderSplits.get(text);
+  if (parts) return parts;
+  parts = text.split(/\$(\d+)/).map((part, i) => (i % 2 ? Number(part) : part));
+  if (placeholderSplits.size < 512 && text.length <= 16_000) placeholderSplits.set(text, parts);
+  return parts;
 }
 
 const statementNames = new Map<string, string>();
