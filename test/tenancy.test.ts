@@ -181,6 +181,22 @@ it('migration 0008 on a database that holds data: a deleted tenant takes its rec
     };
     const staying = await counts(before.get('staying.test')!);
     assert.deepEqual(Object.keys(staying).sort(), ['change_log', 'job_part_usage', 'jobs', 'project']);
+    // A signed part usage line refuses any deletion, the tenant's too: nothing is removed then.
+    const signed = await test.db.withTenant(before.get('leaving.test')!, (tx) =>
+      tx.query<{ id: string }>(
+        'INSERT INTO job_part_usage (quantity, signed_by_company) VALUES (1, true) RETURNING id',
+      ),
+    );
+    const leavingBefore = await counts(before.get('leaving.test')!);
+    await assert.rejects(
+      test.db.query("DELETE FROM tenant WHERE domain = 'leaving.test'"),
+      /signed by the company/,
+    );
+    assert.deepEqual(await counts(before.get('leaving.test')!), leavingBefore);
+    await test.db.withTenant(before.get('leaving.test')!, async (tx) => {
+      await tx.query("SELECT set_config('fieldservice.backfill', 'on', true)");
+      await tx.query('DELETE FROM job_part_usage WHERE id = $1', [signed.rows[0]!.id]);
+    });
     await test.db.query("DELETE FROM tenant WHERE domain = 'leaving.test'");
     assert.deepEqual(await counts(before.get('leaving.test')!), {}, 'nothing of the deleted tenant is left');
     assert.deepEqual(await counts(before.get('staying.test')!), staying, 'the other tenant keeps everything');
