@@ -22,6 +22,7 @@ import {
   call,
   createTenant,
   onPostgres,
+  openDatabaseAt,
   openEmptyDatabase,
   setup,
   type Tenant,
@@ -432,13 +433,8 @@ describe('a database of the former feed (migration 0004)', () => {
 
 describe('migration 0007 on a database that holds data', () => {
   it('keeps every version; records created again after it go on from their deletions', async () => {
-    const test = await openEmptyDatabase();
-    const dir = mkdtempSync(join(tmpdir(), 'fs-versions-'));
+    const test = await openDatabaseAt(6);
     try {
-      for (const m of loadMigrations().filter((m) => m.version < 7))
-        copyFileSync(join(MIGRATIONS_DIR, `${m.id}.sql`), join(dir, `${m.id}.sql`));
-      copyFileSync(join(MIGRATIONS_DIR, 'snapshot.json'), join(dir, 'snapshot.json'));
-      await assert.rejects(migrate(test.db, { dir }), /schema version 6, this build needs \d+/);
       const tenantId = (
         await test.db.query<{ id: string }>(
           "INSERT INTO tenant (domain) VALUES ('versions.test') RETURNING id",
@@ -494,7 +490,6 @@ describe('migration 0007 on a database that holds data', () => {
         await app.close();
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
       await test.close();
     }
   });

@@ -2,12 +2,16 @@
  * Test fixtures: a database per test file (PGlite in memory, or a fresh database on the PostgreSQL
  * server when TEST_DB=postgres), an app on it, and two tenants with credentials.
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { openDatabase, type Database } from '../src/db/database.js';
-import { migrate } from '../src/db/migrate.js';
+import { loadMigrations, migrate, MIGRATIONS_DIR } from '../src/db/migrate.js';
 import { createTenantWithUser } from '../src/setup.js';
 import { ERRORS, isErrorCode } from '../src/contract/errors.js';
 import { KEY_SEGMENT, routeCatalog } from '../src/contract/routes.js';
@@ -32,6 +36,31 @@ function withDatabase(url: string, name: string): string {
 export async function openTestDatabase(): Promise<TestDatabase> {
   const test = await openEmptyDatabase();
   await migrate(test.db);
+  return test;
+}
+
+/**
+ * A new database at schema `version`: the committed migrations up to it, applied from a folder that
+ * holds only them (this build's snapshot with them, so the start check refuses it, as it must).
+ * For a migration's test on a database that holds data.
+ */
+export async function openDatabaseAt(version: number): Promise<TestDatabase> {
+  const test = await openEmptyDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'fs-at-version-'));
+  try {
+    for (const m of loadMigrations().filter((m) => m.version <= version))
+      copyFileSync(join(MIGRATIONS_DIR, `${m.id}.sql`), join(dir, `${m.id}.sql`));
+    copyFileSync(join(MIGRATIONS_DIR, 'snapshot.json'), join(dir, 'snapshot.json'));
+    await assert.rejects(
+      migrate(test.db, { dir }),
+      new RegExp(`schema version ${version}, this build needs \\d+`),
+    );
+  } catch (err) {
+    await test.close();
+    throw err;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   return test;
 }
 
