@@ -78,8 +78,16 @@ export async function sequenceChanges(tx: Executor): Promise<number> {
   return Number(r.rows[0]!.last);
 }
 
+/**
+ * Planner settings of the feed's statements. Unpositioned entries are found through the (tenant,
+ * position) index: right after a bulk load the statistics still say that most entries are
+ * unpositioned, and the planner would rather read the whole feed for them, on every page.
+ */
+const FEED_PLANNING = "SELECT set_config('enable_seqscan', 'off', true)";
+
 /** Whether the tenant has unpositioned entries (cheap: an index probe), to skip the locking step. */
 async function hasPending(tx: Executor): Promise<boolean> {
+  await tx.query(FEED_PLANNING);
   const r = await tx.query('SELECT 1 FROM change_log WHERE position IS NULL LIMIT 1');
   return r.rows.length > 0;
 }
@@ -122,8 +130,11 @@ async function checkCursor(tx: Executor, cursor: Cursor): Promise<number> {
   // at the page's end. Right after a bulk load, before the table's statistics catch up, the planner
   // would rather collect every later entry and sort them: a full pull would grow with the square of
   // the feed. In this read-only transaction, a sort is the last resort.
-  // (Nor is a page worth compiling: no JIT.)
-  await tx.query("SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true)");
+  // (Nor is a page worth compiling: no JIT.) Nor is the feed read whole for its unpositioned
+  // entries (FEED_PLANNING).
+  await tx.query(
+    "SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)",
+  );
   // Expired exactly when a purge after the cursor's snapshot removed an entry after its position:
   // purge generations and positions, not clocks.
   const state = await tx.query<{ generation: string; floor: string; purged: string | null }>(
