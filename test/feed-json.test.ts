@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse as losslessParse } from 'lossless-json';
 import { decodeCursor, pullChanges, pullChangesJson, sequenceChanges } from '../src/domain/sync.js';
 import { pageJson } from '../src/http/sync-routes.js';
+import type { Database, QueryOptions } from '../src/db/database.js';
 import { registry } from '../src/schema/registry.js';
 import { createSample } from './samples.js';
 import { call, setup, tenantIdOf, type TestContext } from './helpers.js';
@@ -104,5 +105,47 @@ describe('the JSON feed page written by the database', () => {
     const selection = [registry.entity('job_type'), registry.entity('project')];
     const { fromRows } = await bothPages(selection, '', 1000);
     assert.deepEqual(read(res.body), read(fromRows));
+  });
+});
+
+describe('a pull right after a bulk load', () => {
+  it('reads the feed through its index, not whole, while the statistics still see the entries unpositioned', async () => {
+    const b = await tenantIdOf(ctx.db, ctx.b.domain);
+    const body = Array.from({ length: 3000 }, (_, i) => ({ code: `BULK-${i}`, name: `Bulk ${i}` }));
+    const res = await call(ctx, 'POST', '/api/JobType/SaveMultiple', { as: ctx.b, body });
+    assert.equal(res.statusCode, 200, res.body);
+    // Statistics taken while the entries wait for their positions, as after a bulk load.
+    await ctx.db.query('ANALYZE change_log');
+    const selection = [registry.entity('job_type')];
+    const first = JSON.parse(await pullChangesJson(ctx.db, b, selection, decodeCursor(''), 1000)) as {
+      next: string;
+    };
+    // The next pull, each statement on the feed explained first, in its own transaction and settings.
+    const plans: string[] = [];
+    const explaining: Database = {
+      ...ctx.db,
+      withTenant: (id, fn, snapshot) =>
+        ctx.db.withTenant(
+          id,
+          (tx) =>
+            fn({
+              ...tx,
+              async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions) {
+                if (/\bchange_log\b/.test(text)) {
+                  const plan = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, params);
+                  plans.push(plan.rows.map((row) => row['QUERY PLAN']).join('\n'));
+                }
+                return tx.query<R>(text, params, options);
+              },
+            }),
+          snapshot,
+        ),
+    };
+    const page = JSON.parse(
+      await pullChangesJson(explaining, b, selection, decodeCursor(first.next), 1000),
+    ) as { changes: unknown[] };
+    assert.equal(page.changes.length, 1000);
+    assert.ok(plans.length >= 2, `${plans.length} statements on the feed`);
+    for (const plan of plans) assert.doesNotMatch(plan, /Seq Scan on change_log/, plan);
   });
 });
