@@ -175,7 +175,7 @@ log.info(
   {
     version: buildVersion,
     build: buildName,
-    database: { kind: db.kind, where, schema },
+    database: { kind: db.embedded ? 'pglite' : 'postgres', where, schema },
     docs: `${base}/docs`,
     help: `${base}/Help`,
     openapi: `${base}/openapi.json`,

@@ -41,7 +41,6 @@ export interface Executor {
 }
 
 export interface Database extends Executor {
-  readonly kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
   /**
    * A transaction as the application role for one tenant (row-level security applies);
@@ -354,7 +353,6 @@ function openPostgres(url: string, max: number): Database {
   });
   const listeners = new Set<() => Promise<void>>();
   return {
-    kind: 'postgres',
     ...wrap(pool),
     transaction: (fn) => run(undefined, fn),
     withTenant: (tenantId, fn, snapshot) => run(setTenantLiteral(tenantId), fn, snapshot),
@@ -440,7 +438,6 @@ async function openPglite(dataDir: string): Promise<Database> {
   });
   let closed = false;
   return {
-    kind: 'pglite',
     embedded: true,
     // PGlite has one connection: a plain query must not run inside someone else's transaction.
     query: (text, params) => db.transaction((tx) => wrap(tx).query(text, params)),
