@@ -5,9 +5,9 @@
  * dropped) and on PGlite (a scratch data folder). BENCH_TARGETS=postgres,pglite chooses. Batch
  * and feed figures are the median of BENCH_ROUNDS (3) runs after a warm-up; single saves run
  * BENCH_SECONDS (10) with 50 connections (autocannon, loopback only), BENCH_ROUNDS rounds in turn
- * with the bare route's on PostgreSQL, each figure the median; the sync feed pulls BENCH_FEED_RECORDS (100,000);
- * the nested batch has BENCH_NESTED_JOBS (1,000) work orders. The server runs compiled from dist/
- * (built first when stale), as `npm start` runs it.
+ * with the bare route's on PostgreSQL, each figure the median; the sync feed pulls
+ * BENCH_FEED_RECORDS (100,000); the nested batch has BENCH_NESTED_JOBS (1,000) work orders. The
+ * server runs compiled from dist/ (built first when stale), as `npm start` runs it.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';

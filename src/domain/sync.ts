@@ -79,15 +79,15 @@ export async function sequenceChanges(tx: Executor): Promise<number> {
 }
 
 /**
- * Planner settings of the feed's statements. Unpositioned entries are found through the (tenant,
- * position) index: right after a bulk load the statistics still say that most entries are
+ * The planner setting of every feed transaction: unpositioned entries are found through the
+ * (tenant, position) index. Right after a bulk load the statistics still say that most entries are
  * unpositioned, and the planner would rather read the whole feed for them, on every page.
  */
-const FEED_PLANNING = "SELECT set_config('enable_seqscan', 'off', true)";
+const NO_FEED_SCAN = "set_config('enable_seqscan', 'off', true)";
 
 /** Whether the tenant has unpositioned entries (cheap: an index probe), to skip the locking step. */
 async function hasPending(tx: Executor): Promise<boolean> {
-  await tx.query(FEED_PLANNING);
+  await tx.query(`SELECT ${NO_FEED_SCAN}`);
   const r = await tx.query('SELECT 1 FROM change_log WHERE position IS NULL LIMIT 1');
   return r.rows.length > 0;
 }
@@ -131,9 +131,9 @@ async function checkCursor(tx: Executor, cursor: Cursor): Promise<number> {
   // would rather collect every later entry and sort them: a full pull would grow with the square of
   // the feed. In this read-only transaction, a sort is the last resort.
   // (Nor is a page worth compiling: no JIT.) Nor is the feed read whole for its unpositioned
-  // entries (FEED_PLANNING).
+  // entries (NO_FEED_SCAN).
   await tx.query(
-    "SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)",
+    `SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true), ${NO_FEED_SCAN}`,
   );
   // Expired exactly when a purge after the cursor's snapshot removed an entry after its position:
   // purge generations and positions, not clocks.
