@@ -55,10 +55,12 @@ export async function purgeExpired(db: Database, registry: Registry, ages: Purge
             await tx.query('ROLLBACK TO SAVEPOINT fs_purge');
           }
         }
-        // Deletions past the retention, of records that are still gone.
+        // Deletions past the retention, of records that are still gone. Only positioned ones: a
+        // deletion committed since the sequencing above is not in the feed yet, and removed now it
+        // would never reach a client, whose cursor the recorded position would not expire.
         const tomb = await tx.query<{ position: string }>(
           `DELETE FROM change_log c WHERE c.entity = $1 AND c.deleted AND c.changed_at < $2
-             AND NOT EXISTS (SELECT 1 FROM ${q(entity.name)} t WHERE t.id = c.record_id)
+             AND c.position IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${q(entity.name)} t WHERE t.id = c.record_id)
            RETURNING c.position`,
           [entity.name, cutoff],
         );
