@@ -136,6 +136,8 @@ interface Attempt {
   outcome: 'ack' | 'unknown' | 'none';
   deleted: boolean;
   token: string;
+  /** An Idempotency-Key's stored answer: the write it reports was done by an earlier attempt. */
+  replayed?: boolean;
 }
 interface Target {
   key: string;
@@ -190,6 +192,8 @@ class Harness {
   purges = 0;
   readonly deadline: number;
   readonly pools: Record<Route, string[]> = { JobType: [], JobDispatchLog: [] };
+  /** When the first attempt with each Idempotency-Key was sent. */
+  private readonly keySent = new Map<string, number>();
   constructor(readonly servers: Server[]) {
     this.deadline = now() + SECONDS * 1000;
   }
@@ -234,6 +238,7 @@ class Harness {
     targets: Target[],
     sent: number,
     outcome: (t: Target, i: number) => Attempt['outcome'],
+    replayed = false,
   ): void {
     const done = now();
     targets.forEach((t, i) => {
@@ -247,6 +252,7 @@ class Harness {
         outcome: o,
         deleted: t.deleted,
         token: t.token,
+        ...(replayed ? { replayed } : {}),
       });
       this.stats.history.set(t.key, list);
     });
@@ -263,9 +269,11 @@ class Harness {
     targets: Target[],
     options: { headers?: Record<string, string>; server?: Server; batch?: boolean } = {},
   ): Promise<Answer | undefined> {
+    const key = options.headers?.['idempotency-key'];
     for (let attempt = 0; attempt < 40; attempt++) {
       const server = options.server?.up ? options.server : await this.liveServer();
       const sent = now();
+      if (key !== undefined && !this.keySent.has(key)) this.keySent.set(key, sent);
       let res: Answer;
       try {
         res = await this.raw(server, method, path, body, options.headers);
@@ -293,7 +301,15 @@ class Harness {
         for (const r of results)
           if (!r.success) this.stats.unexpected.push(`SaveMultiple record refused: ${JSON.stringify(r)}`);
       } else {
-        this.record(targets, sent, () => (res.status >= 200 && res.status < 300 ? 'ack' : 'none'));
+        // A replayed answer reports the write of the key's first attempt: done after that was sent,
+        // not after this one was (a write answered in between may be the later one).
+        const replayed = key !== undefined && res.headers.get('idempotent-replayed') === 'true';
+        this.record(
+          targets,
+          replayed ? this.keySent.get(key)! : sent,
+          () => (res.status >= 200 && res.status < 300 ? 'ack' : 'none'),
+          replayed,
+        );
         if (res.status >= 400 && res.status !== 404 && res.status !== 409)
           this.stats.unexpected.push(`${method} ${path}: ${res.status} ${res.body.slice(0, 200)}`);
       }
@@ -624,9 +640,17 @@ function lostWrites(
     const live = state.get(key);
     if (candidates.some((a) => (live ? !a.deleted && a.token === live.token : a.deleted))) continue;
     const last = acks.reduce((a, b) => (b.sent > a.sent ? b : a));
+    const ms = (t: number): string => (Number.isFinite(t) ? t.toFixed(0) : '-');
+    const story = attempts
+      .slice(-12)
+      .map(
+        (a) =>
+          `${a.deleted ? 'delete' : `"${a.token}"`} ${a.outcome}${a.replayed ? ' (replayed)' : ''} ${ms(a.sent)}-${ms(a.done)}`,
+      )
+      .join(', ');
     lost.push(
       `${key}: database ${live ? `holds "${live.token}" v${live.version}` : 'has it deleted or absent'}; ` +
-        `last acknowledged: ${last.deleted ? 'delete' : `"${last.token}"`}`,
+        `last acknowledged: ${last.deleted ? 'delete' : `"${last.token}"`}; last attempts (sent-answered ms): ${story}`,
     );
   }
   return lost;
