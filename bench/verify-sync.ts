@@ -188,7 +188,10 @@ interface Scenario {
 class Harness {
   readonly stats = new Stats();
   running = true;
-  /** Purges started so far (a purge may let a re-created record's version start again). */
+  /**
+   * Purge starts and ends so far, each counted (a purge may let a re-created record's version start
+   * again): a value that grew between two moments means a purge ran, at least in part, between them.
+   */
   purges = 0;
   readonly deadline: number;
   readonly pools: Record<Route, string[]> = { JobType: [], JobDispatchLog: [] };
@@ -477,7 +480,10 @@ function xmlPage(body: string): Page {
 /** A client following the README's protocol; each page from any live process. */
 class Puller {
   readonly local = new Map<string, { version: number; token: string }>();
-  /** The last change delivered of each record since the last start from nothing. */
+  /**
+   * The last change delivered of each record since the last start from nothing, with the purges
+   * counted when its page was asked for.
+   */
   private readonly seen = new Map<string, { version: number; deleted: boolean; purges: number }>();
   cursor = '';
   restarts = 0;
@@ -498,6 +504,9 @@ class Puller {
   /** One page; undefined when the page could not be had (process down, 503), to try again. */
   async pullOnce(): Promise<{ changes: number; hasMore: boolean } | undefined> {
     const since = this.cursor ? `&since=${this.cursor}` : '';
+    // The purges counted when the page was asked for: its snapshot may come before a purge that
+    // started later, even one that has ended by the time the answer is read.
+    const requested = this.harness.purges;
     let res: Answer;
     try {
       const server = await this.harness.liveServer();
@@ -541,7 +550,7 @@ class Puller {
           );
         }
       }
-      this.seen.set(key, { version: c.row_version, deleted: c.deleted, purges });
+      this.seen.set(key, { version: c.row_version, deleted: c.deleted, purges: requested });
       if (c.deleted) this.local.delete(key);
       else this.local.set(key, { version: c.row_version, token: String(c.record?.[fieldOf(c.entity)]) });
     }
