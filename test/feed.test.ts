@@ -283,6 +283,71 @@ describe('open transactions elsewhere', () => {
   );
 });
 
+describe('a deletion committed while a purge runs', () => {
+  it(
+    'is not removed before it is in the feed: a client that has the record is told it is gone',
+    { skip: !onPostgres && 'needs concurrent transactions' },
+    async () => {
+      const tenant = tenantOf(ctx.a);
+      const [category, held] = [randomUUID(), randomUUID()];
+      // The row that stops the purge comes first in the feed: its removal expires no cursor past it.
+      await ctx.db.withTenant(tenant, (tx) =>
+        tx.query('INSERT INTO job_dispatch_log (id, sys_logical_delete) VALUES ($1, true)', [held]),
+      );
+      await ctx.db.withTenant(tenant, (tx) =>
+        tx.query("INSERT INTO article_category (id, name) VALUES ($1, 'gone during a purge')", [category]),
+      );
+      const client = new Client(ctx.a, 'ArticleCategory', 50);
+      await client.catchUp();
+      assert.ok(client.local.has(category));
+      // The purge positions the feed first, then removes what expired entity by entity. A lock on a
+      // logically deleted row of job_dispatch_log stops it in between; the deletion of an entity
+      // that comes later (article_category) commits there, after the positioning.
+      let releaseLock!: () => void;
+      const lockGate = new Promise<void>((r) => (releaseLock = r));
+      let locked!: () => void;
+      const holding = new Promise<void>((r) => (locked = r));
+      const locking = ctx.db.withTenant(tenant, async (tx) => {
+        await tx.query('SELECT 1 FROM job_dispatch_log WHERE id = $1 FOR UPDATE', [held]);
+        locked();
+        await lockGate;
+      });
+      let commitDelete!: () => void;
+      const deleteGate = new Promise<void>((r) => (commitDelete = r));
+      let deleted!: () => void;
+      const deletedOpen = new Promise<void>((r) => (deleted = r));
+      const deleting = ctx.db.withTenant(tenant, async (tx) => {
+        await tx.query('DELETE FROM article_category WHERE id = $1', [category]);
+        deleted();
+        await deleteGate;
+      });
+      await Promise.all([holding, deletedOpen]);
+      const purging = purgeExpired(ctx.db, registry, { retentionMs: 0, idempotencyTtlMs: 86_400_000 });
+      let waiting = false;
+      for (let i = 0; i < 250 && !waiting; i++) {
+        const r = await ctx.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE 'DELETE FROM %job_dispatch_log% WHERE sys_logical_delete%'`,
+        );
+        waiting = r.rows[0]!.n > 0;
+        if (!waiting) await sleep(20);
+      }
+      assert.ok(waiting, 'the purge waits on the locked row');
+      commitDelete();
+      await deleting;
+      releaseLock();
+      await locking;
+      await purging;
+      await client.catchUp();
+      assert.equal(client.resyncs, 0, 'the cursor is after everything the purge removed');
+      assert.ok(!client.local.has(category), 'the client no longer holds the deleted record');
+      const fresh = new Client(ctx.a, 'ArticleCategory', 500);
+      await fresh.catchUp();
+      assert.ok(!fresh.local.has(category));
+    },
+  );
+});
+
 describe('writers, purges and clients at once', () => {
   it('every client ends with the database state; a purge after a cursor gives 410, never a silent loss', async () => {
     const clients = [
