@@ -107,6 +107,13 @@ async function assertSame(client: Client): Promise<void> {
   );
 }
 
+/** A promise and the function that resolves it: one side waits, the other says when. */
+function signal(): [Promise<void>, () => void] {
+  let fire!: () => void;
+  const done = new Promise<void>((r) => (fire = r));
+  return [done, fire];
+}
+
 const save = async (as: Tenant, body: Body[]): Promise<Body[]> => {
   const res = await call(ctx, 'POST', '/api/JobType/SaveMultiple', { body, as });
   assert.equal(res.statusCode, 200, res.body);
@@ -184,10 +191,8 @@ describe('a record deleted while another transaction creates it again', () => {
         await client.catchUp();
         assert.ok(client.local.has(id));
         // The delete holds the row; a batch that re-creates it waits for it, then inserts.
-        let release!: () => void;
-        const gate = new Promise<void>((r) => (release = r));
-        let locked!: () => void;
-        const holding = new Promise<void>((r) => (locked = r));
+        const [gate, release] = signal();
+        const [holding, locked] = signal();
         const deleting = ctx.db.withTenant(tenantOf(ctx.a), async (tx) => {
           await tx.query('DELETE FROM job_type WHERE id = $1', [id]);
           locked();
@@ -245,10 +250,8 @@ describe('open transactions elsewhere', () => {
       const client = new Client(ctx.a);
       await client.catchUp();
       // Tenant b: a long batch, open with its rows written.
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      let written!: () => void;
-      const open = new Promise<void>((r) => (written = r));
+      const [gate, release] = signal();
+      const [open, written] = signal();
       const bWriting = ctx.db.withTenant(tenantOf(ctx.b), async (tx) => {
         await tx.query(
           "INSERT INTO job_type (id, name) SELECT gen_random_uuid(), 'b-long-' || g FROM generate_series(1, 1000) g",
@@ -303,19 +306,15 @@ describe('a deletion committed while a purge runs', () => {
       // The purge positions the feed first, then removes what expired entity by entity. A lock on a
       // logically deleted row of job_dispatch_log stops it in between; the deletion of an entity
       // that comes later (article_category) commits there, after the positioning.
-      let releaseLock!: () => void;
-      const lockGate = new Promise<void>((r) => (releaseLock = r));
-      let locked!: () => void;
-      const holding = new Promise<void>((r) => (locked = r));
+      const [lockGate, releaseLock] = signal();
+      const [holding, locked] = signal();
       const locking = ctx.db.withTenant(tenant, async (tx) => {
         await tx.query('SELECT 1 FROM job_dispatch_log WHERE id = $1 FOR UPDATE', [held]);
         locked();
         await lockGate;
       });
-      let commitDelete!: () => void;
-      const deleteGate = new Promise<void>((r) => (commitDelete = r));
-      let deleted!: () => void;
-      const deletedOpen = new Promise<void>((r) => (deleted = r));
+      const [deleteGate, commitDelete] = signal();
+      const [deletedOpen, deleted] = signal();
       const deleting = ctx.db.withTenant(tenant, async (tx) => {
         await tx.query('DELETE FROM article_category WHERE id = $1', [category]);
         deleted();
