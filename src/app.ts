@@ -24,6 +24,7 @@ import { registerODataRoutes } from './http/odata-routes.js';
 import { registerSyncRoutes } from './http/sync-routes.js';
 import { registerDocsRoutes } from './http/docs-routes.js';
 import { registerHelpRoutes } from './http/help-routes.js';
+import { lingerOnClose } from './http/linger.js';
 import { registerOperations } from './http/operations.js';
 import { registerCompression, registerService } from './http/service.js';
 import { registry } from './schema/registry.js';
@@ -162,6 +163,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     reply.header('x-request-id', req.id);
     // While the server stops, answered connections are not kept alive.
     if (closing) reply.header('connection', 'close');
+    // Answered before its body has all arrived (a refusal): the connection is closed after the
+    // answer, and what the client still sends is read and dropped first, so that no reset loses it.
+    if (!req.raw.complete) {
+      reply.header('connection', 'close');
+      lingerOnClose(req.raw.socket);
+    }
   });
   let closing = false;
   app.addHook('preClose', async () => {

@@ -61,11 +61,11 @@ interface Answer {
 }
 
 /**
- * One request as raw bytes on its own connection: the head, then the body in 64 KB writes (with
- * Content-Length, or chunked), until it is sent or the server answers. `sendOnly`: only that many
- * bytes of the body are sent, then the answer is awaited (a server that refuses a body early closes
- * the connection, and bytes still arriving then would reset it and lose the answer). `cutAfter`:
- * the connection is dropped after that many bytes, and no answer is expected.
+ * One request as raw bytes on its own connection, written as a client that sends its whole body
+ * before it reads: the head, then the body in 64 KB writes (with Content-Length, or chunked), then
+ * the answer is read. A server that refuses the body early must not lose its answer to a reset
+ * of the connection while bytes still arrive. `cutAfter`: the connection is dropped after that
+ * many bytes, and no answer is expected.
  */
 async function raw(
   method: string,
@@ -75,10 +75,10 @@ async function raw(
     accept?: string;
     body?: Buffer;
     chunked?: boolean;
-    sendOnly?: number;
     cutAfter?: number;
+    authorization?: string;
   } = {},
-): Promise<Answer | undefined | null> {
+): Promise<Answer | undefined> {
   const body = options.body ?? Buffer.alloc(0);
   const socket = connect(port, '127.0.0.1');
   const received: Buffer[] = [];
@@ -100,15 +100,15 @@ async function raw(
   const head = [
     `${method} ${path} HTTP/1.1`,
     'Host: 127.0.0.1',
-    `Authorization: Bearer ${token}`,
+    `Authorization: ${options.authorization ?? `Bearer ${token}`}`,
     'Connection: close',
     `Accept: ${options.accept ?? 'application/json'}`,
     ...(options.type ? [`Content-Type: ${options.type}`] : []),
     options.chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${body.length}`,
   ];
   socket.write(`${head.join('\r\n')}\r\n\r\n`);
-  const limit = Math.min(options.cutAfter ?? body.length, options.sendOnly ?? body.length);
-  for (let at = 0; at < limit && !closed && received.length === 0; at += 65536) {
+  const limit = Math.min(options.cutAfter ?? body.length, body.length);
+  for (let at = 0; at < limit && !closed; at += 65536) {
     const piece = body.subarray(at, Math.min(at + 65536, limit));
     const frame = options.chunked
       ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')])
@@ -125,16 +125,12 @@ async function raw(
     await ended;
     return undefined;
   }
-  const whole = options.sendOnly === undefined || options.sendOnly >= body.length;
-  if (whole && options.chunked && !closed && received.length === 0) socket.write('0\r\n\r\n');
+  if (options.chunked && !closed) socket.write('0\r\n\r\n');
   const timer = setTimeout(() => socket.destroy(), 60_000);
   await ended;
   clearTimeout(timer);
   const text = Buffer.concat(received).toString('utf8');
   const split = text.indexOf('\r\n\r\n');
-  // Bytes sent past the refusal may reach the server after it closed: its TCP reset can discard the
-  // answer before it is read. The caller tries again (the refusal is the same every time).
-  if (split < 0 && !whole) return null;
   assert.ok(split > 0, `no answer to ${method} ${path}: ${JSON.stringify(text.slice(0, 200))}`);
   const [statusLine, ...lines] = text.slice(0, split).split('\r\n');
   const headers: Record<string, string> = {};
@@ -157,20 +153,18 @@ async function raw(
   return { status: Number(statusLine!.split(' ')[1]), headers, body: rest };
 }
 
-/** `raw`, again while the answer was lost to a reset (at most 5 times). */
+/** `raw`, with an answer expected. */
 async function answered(method: string, path: string, options: Parameters<typeof raw>[2]): Promise<Answer> {
-  for (let attempt = 1; ; attempt++) {
-    const answer = await raw(method, path, options);
-    if (answer) return answer;
-    assert.ok(attempt < 5, `no answer to ${method} ${path} in ${attempt} attempts`);
-  }
+  const answer = await raw(method, path, options);
+  assert.ok(answer, `no answer to ${method} ${path}`);
+  return answer;
 }
 
 const post = async (
   path: string,
   type: string,
   body: string | Buffer,
-  options: { chunked?: boolean; accept?: string; sendOnly?: number } = {},
+  options: { chunked?: boolean; accept?: string } = {},
 ): Promise<Answer> => answered('POST', path, { type, body: Buffer.from(body), ...options });
 const get = async (path: string, accept = 'application/json'): Promise<Answer> => {
   const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}`, accept } });
@@ -251,11 +245,7 @@ describe('body limits per route', () => {
     for (const path of ['/api/JobPartUsage', '/api/JobPartUsage/Save', `/api/JobPartUsage(${id})`]) {
       const method = path.includes('(') ? 'PUT' : 'POST';
       // Refused on its Content-Length: the server answers before the body is sent.
-      const res = await answered(method, path, {
-        type: 'application/xml',
-        body: Buffer.from(big),
-        sendOnly: 65536,
-      });
+      const res = await answered(method, path, { type: 'application/xml', body: Buffer.from(big) });
       assert.equal(res.status, 413, `${method} ${path}: ${res.body.slice(0, 300)}`);
       assert.equal(codeOf(res), 'body_too_large');
       assert.match(res.body, new RegExp(`limit of ${SINGLE_LIMIT} bytes`));
@@ -274,8 +264,7 @@ describe('body limits per route', () => {
       ['text/xml', xml, true],
     ] as const) {
       // Without Content-Length the server counts the bytes: it answers once past the limit.
-      const sendOnly = chunked ? SINGLE_LIMIT + (256 << 10) : 65536;
-      const res = await post('/api/JobPartUsage/Save', type, body, { chunked, sendOnly });
+      const res = await post('/api/JobPartUsage/Save', type, body, { chunked });
       assert.equal(res.status, 413, `${type} chunked=${chunked}: ${res.body.slice(0, 300)}`);
       assert.equal(codeOf(res), 'body_too_large');
     }
@@ -285,6 +274,26 @@ describe('body limits per route', () => {
     assert.equal(res.status, 400, res.body.slice(0, 300));
     assert.equal(codeOf(res), 'validation_failed');
     await absent('JobPartUsage', [id]);
+  });
+
+  it('a client that writes its whole body before it reads gets every refusal, none lost to a reset', async () => {
+    // 4 MB on one connection: the server refuses on the head (413, or 401 for a bad credential)
+    // while most of the body is still to come. Closed with those bytes unread, the connection
+    // would be reset and the answer lost, about one time in three on loopback.
+    const body = Buffer.alloc(4 << 20, 'a');
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const res = await answered('POST', '/api/JobPartUsage/Save', { type: 'application/json', body });
+      assert.equal(res.status, 413, `attempt ${attempt}: ${res.body.slice(0, 300)}`);
+      assert.equal(res.headers['connection'], 'close');
+    }
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const res = await answered('POST', '/api/JobPartUsage/Save', {
+        type: 'application/json',
+        body,
+        authorization: 'Bearer not-a-token',
+      });
+      assert.equal(res.status, 401, `attempt ${attempt}: ${res.body.slice(0, 300)}`);
+    }
   });
 
   it(
