@@ -17,16 +17,42 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * How `npm start` runs the server, read from package.json's start script
+ * (`[NAME=value ..] exec node [--flag ..] dist/server.js`): its environment and node's flags.
+ */
+export function startCommand(): { env: Record<string, string>; flags: string[] } {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  const node = words.indexOf('node');
+  if (node < 0) throw new Error(`npm start does not run node: ${pkg.scripts.start}`);
+  const env: Record<string, string> = {};
+  for (const word of words.slice(0, node)) {
+    const assignment = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(word);
+    if (assignment) env[assignment[1]!] = assignment[2]!;
+  }
+  const flags = words.slice(node + 1).filter((w) => w.startsWith('--'));
+  return { env, flags };
+}
+
 /** Starts `script` on a free loopback port and waits (bounded) until it answers HTTP. */
 export async function startProcess(
   script: string,
   env: NodeJS.ProcessEnv,
 ): Promise<{ proc: ChildProcess; url: string; port: number }> {
   const port = await freePort();
-  // A compiled script (dist/) runs as `npm start` runs it; a TypeScript one through tsx.
-  const args = script.endsWith('.js') ? [script] : ['--import', 'tsx', script];
-  const proc = spawn(process.execPath, args, {
-    env: { ...process.env, LOG_LEVEL: 'error', ...env, PORT: String(port), HOST: '127.0.0.1' },
+  // A compiled script (dist/) runs as `npm start` runs it (its environment and node's flags); a
+  // TypeScript one through tsx.
+  const start = script.endsWith('.js') ? startCommand() : { env: {}, flags: ['--import', 'tsx'] };
+  const proc = spawn(process.execPath, [...start.flags, script], {
+    env: {
+      ...process.env,
+      ...start.env,
+      LOG_LEVEL: 'error',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -138,6 +138,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     maxInFlight: config.maxInFlight,
     maxInFlightPerTenant: config.maxInFlightPerTenant,
     batchConcurrencyPerTenant: config.batchConcurrencyPerTenant,
+    bodyBytesInFlight: config.bodyBytesInFlight,
+    bodyLimit: config.bodyLimit,
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
   await registerService(app, { corsOrigins: config.corsOrigins });

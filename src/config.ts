@@ -1,3 +1,5 @@
+import { getHeapStatistics } from 'node:v8';
+
 /** Configuration, entirely from environment variables (documented in README.md). */
 export interface Config {
   port: number;
@@ -30,6 +32,12 @@ export interface Config {
   maxInFlightPerTenant: number;
   /** SaveMultiple requests one tenant may have in flight; beyond, 429 tenant_busy. */
   batchConcurrencyPerTenant: number;
+  /**
+   * Bytes of request bodies the requests in flight may hold together (a body's Content-Length, or
+   * its route's limit when it is sent chunked); beyond, 503 overloaded before the body is read.
+   * A parsed body takes a few times its size in memory: the default is a sixth of the heap.
+   */
+  bodyBytesInFlight: number;
   /** Longest time a client may take to send a whole request (headers and body), in seconds. */
   requestTimeoutSeconds: number;
   /** Longest time a client may take to send the request headers, in seconds. */
@@ -155,13 +163,14 @@ function corsOrigins(raw: string | undefined): string[] {
 /** The configuration; throws a ConfigError listing every invalid variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const r = new Reader(env);
+  const bodyLimit = r.int('BODY_LIMIT', 32 * 1024 * 1024);
   const config: Config = {
     port: r.int('PORT', 8080, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
     databaseUrl: r.check(undefined, () => databaseUrl(env['DATABASE_URL'])),
     dataDir: env['PGLITE_DATA_DIR'] || './data/pglite',
     dbPoolSize: r.int('DB_POOL_SIZE', 10),
-    bodyLimit: r.int('BODY_LIMIT', 32 * 1024 * 1024),
+    bodyLimit,
     singleBodyLimit: r.int('SINGLE_BODY_LIMIT', 1024 * 1024),
     pageSize: r.int('PAGE_SIZE', 100),
     maxBatch: r.int('BATCH_MAX_RECORDS', 10_000),
@@ -184,6 +193,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxInFlight: r.int('MAX_IN_FLIGHT', 512),
     maxInFlightPerTenant: r.int('MAX_IN_FLIGHT_PER_TENANT', 128),
     batchConcurrencyPerTenant: r.int('BATCH_CONCURRENCY_PER_TENANT', 8),
+    bodyBytesInFlight: r.int(
+      'BODY_BYTES_IN_FLIGHT',
+      Math.max(bodyLimit, Math.floor(getHeapStatistics().heap_size_limit / 6)),
+    ),
     requestTimeoutSeconds: r.int('REQUEST_TIMEOUT_SECONDS', 120),
     headersTimeoutSeconds: r.int('HEADERS_TIMEOUT_SECONDS', 15),
     rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 12_000, 0),

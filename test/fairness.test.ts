@@ -2,7 +2,8 @@
  * One tenant sending slow bodies (headers at once, the body never finished) over raw sockets to a
  * real server process: it gets its share of slots and no more (429 tenant_busy, decided before
  * the body is read), another tenant is served meanwhile, the slow requests are cut off by the
- * request timeout, and nothing is stored.
+ * request timeout, and nothing is stored. The bodies in flight are held to a number of bytes (503
+ * beyond it, before the body is read).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,8 +48,8 @@ interface Slow {
 }
 
 /** Sends the headers and the first byte of a body that is never finished. */
-function slowRequest(path: string, auth: string): Slow {
-  const { port } = new URL(server.url);
+function slowRequest(path: string, auth: string, url = server.url): Slow {
+  const { port } = new URL(url);
   const socket = connect(Number(port), '127.0.0.1');
   socket.write(
     `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth ? `Authorization: ${auth}\r\n` : ''}` +
@@ -137,3 +138,73 @@ it('a path that matches no route is answered before its body is read', { skip },
     assert.ok(line?.includes(status), `${path}: ${line}`);
   }
 });
+
+it(
+  'the bodies in flight are held to BODY_BYTES_IN_FLIGHT bytes: 503 beyond it, bodiless requests served',
+  { skip, timeout: 120_000 },
+  async () => {
+    const own = mkdtempSync(join(tmpdir(), 'fs-budget-'));
+    const env = { PGLITE_DATA_DIR: join(own, 'db'), DATABASE_URL: '' };
+    cli(env, 'create-user', '--domain', 'budget.test', '--username', 'u', '--password', 'p');
+    const auth = basicAuth('u', 'p', 'budget.test');
+    const small = await startServer({ ...env, BODY_BYTES_IN_FLIGHT: '150000', RATE_LIMIT_PER_MINUTE: '0' });
+    try {
+      const post = (body: string): Promise<Response> =>
+        fetch(`${small.url}/api/JobType`, {
+          method: 'POST',
+          headers: { authorization: auth, 'content-type': 'application/json' },
+          body,
+        });
+      /** A job type padded with spaces to `size` bytes of JSON. */
+      const padded = (name: string, size: number): string => {
+        const json = JSON.stringify({ name });
+        return json + ' '.repeat(size - json.length);
+      };
+      // Credentials verified once, while nothing is held.
+      assert.equal(
+        (await fetch(`${small.url}/api/JobType`, { headers: { authorization: auth } })).status,
+        200,
+      );
+      // One body larger than the whole budget is taken when no other is held.
+      const alone = await post(padded('alone', 200_000));
+      assert.equal(alone.status, 201, await alone.text());
+
+      // A body of 100,000 bytes announced and never finished holds its bytes.
+      const held = slowRequest('/api/JobType', auth, small.url);
+      // Until the held request's head has been read by the server (bounded), a body still fits.
+      const early: string[] = [];
+      let refused = await post(padded('early 0', 100_000));
+      for (let i = 1; i < 100 && refused.status === 201; i++) {
+        early.push(`early ${i - 1}`);
+        await new Promise((r) => setTimeout(r, 50));
+        refused = await post(padded(`early ${i}`, 100_000));
+      }
+      assert.equal(refused.status, 503, await refused.clone().text());
+      assert.equal(refused.headers.get('retry-after'), '1');
+      assert.equal(((await refused.json()) as { code: string }).code, 'overloaded');
+      // Within the budget, and without a body, requests are served meanwhile.
+      const fits = await post(JSON.stringify({ name: 'fits' }));
+      assert.equal(fits.status, 201, await fits.text());
+      const list = await fetch(`${small.url}/api/JobType`, { headers: { authorization: auth } });
+      assert.equal(list.status, 200, await list.text());
+
+      // Once the held request is gone, its bytes are free again.
+      held.socket.destroy();
+      let later = await post(padded('later', 100_000));
+      for (let i = 0; i < 100 && later.status === 503; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        later = await post(padded('later', 100_000));
+      }
+      assert.equal(later.status, 201, await later.text());
+      const names = (
+        (await (
+          await fetch(`${small.url}/api/JobType?$orderby=name`, { headers: { authorization: auth } })
+        ).json()) as { value: Array<{ name: string }> }
+      ).value.map((t) => t.name);
+      assert.deepEqual(names, ['alone', ...early, 'fits', 'later'], 'the refused bodies stored nothing');
+    } finally {
+      await small.stop();
+      rmSync(own, { recursive: true, force: true });
+    }
+  },
+);

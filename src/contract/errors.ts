@@ -246,7 +246,9 @@ export const ERRORS = {
   overloaded: {
     status: 503,
     title: 'Overloaded',
-    when: 'MAX_IN_FLIGHT requests are being answered: retry after Retry-After seconds',
+    when:
+      'MAX_IN_FLIGHT requests are being answered, or their bodies hold BODY_BYTES_IN_FLIGHT bytes: ' +
+      'retry after Retry-After seconds',
     routes: ALL,
     transient: true,
   },

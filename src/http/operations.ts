@@ -2,8 +2,9 @@
  * What operators need: liveness (`/health`), readiness (`/ready`: database reachable, schema
  * applied), Prometheus metrics (`/metrics`), a bound on requests in flight (503 beyond it instead
  * of an unbounded queue), a share of it per tenant and a bound on batches per tenant (429, decided
- * before the body is read, so slow bodies of one tenant cannot take every slot) and a request rate
- * limit per credential (429).
+ * before the body is read, so slow bodies of one tenant cannot take every slot), a bound on the
+ * bytes of request bodies held at once (503 beyond it, so that the memory a process needs stays
+ * within its heap) and a request rate limit per credential (429).
  */
 import { buildCommit, buildVersion } from '../build.js';
 import rateLimit from '@fastify/rate-limit';
@@ -19,6 +20,10 @@ export interface OperationsOptions {
   maxInFlightPerTenant: number;
   /** Batch requests (SaveMultiple) one tenant may have in flight. */
   batchConcurrencyPerTenant: number;
+  /** Bytes of request bodies all requests in flight may hold together. */
+  bodyBytesInFlight: number;
+  /** The largest body of any route (what a chunked body of a route without its own limit counts). */
+  bodyLimit: number;
   /** Requests per minute per credential; 0 turns the limit off. */
   rateLimitPerMinute: number;
 }
@@ -131,6 +136,47 @@ export async function registerOperations(
       used.requests--;
       if (batch) used.batches--;
       if (used.requests === 0) perTenant.delete(tenant);
+    });
+    return payload;
+  });
+  // Memory: a body counts from before it is read until its request is answered (its parsed form
+  // lives as long), by its Content-Length, or by its route's limit when it comes in chunks. One
+  // body is always taken when no other is held, whatever its size.
+  let bodyBytes = 0;
+  const bodyRefusals = new Counter({
+    name: 'http_body_budget_refused_total',
+    help: 'Requests refused because the bodies in flight held BODY_BYTES_IN_FLIGHT bytes',
+    registers: [metrics],
+  });
+  new Gauge({
+    name: 'http_body_bytes_in_flight',
+    help: 'Bytes of request bodies held by the requests in flight',
+    registers: [metrics],
+    collect() {
+      this.set(bodyBytes);
+    },
+  });
+  app.addHook('preParsing', async (req, reply, payload) => {
+    const limit = req.routeOptions.bodyLimit ?? options.bodyLimit;
+    const length = req.headers['content-length'];
+    const bytes =
+      length !== undefined
+        ? Math.min(Number(length) || 0, limit)
+        : req.headers['transfer-encoding'] !== undefined
+          ? limit
+          : 0;
+    if (bytes === 0) return payload;
+    if (bodyBytes > 0 && bodyBytes + bytes > options.bodyBytesInFlight) {
+      bodyRefusals.inc();
+      throw new ContractError({
+        code: 'overloaded',
+        message: 'The server holds its limit of request bodies in flight, retry shortly',
+        retryAfter: 1,
+      });
+    }
+    bodyBytes += bytes;
+    reply.raw.once('close', () => {
+      bodyBytes -= bytes;
     });
     return payload;
   });
