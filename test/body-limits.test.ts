@@ -17,6 +17,7 @@ import { migrate } from '../src/db/migrate.js';
 import { XSI } from '../src/schema/xml.js';
 import { createTenant, onPostgres, openTestDatabase, type TestDatabase } from './helpers.js';
 import { startServer, type ServerProcess } from './process.js';
+import { seedDataDir } from './templates.js';
 
 const SINGLE_LIMIT = 1024 * 1024;
 const MAX_BATCH = 10_000;
@@ -39,6 +40,7 @@ before(async () => {
   } else {
     // The embedded database is one process: prepared here, closed, then opened by the server.
     dataDir = mkdtempSync(join(tmpdir(), 'fs-limits-'));
+    await seedDataDir(join(dataDir, 'db'));
     const db = await openDatabase({ dataDir: join(dataDir, 'db') });
     await migrate(db);
     token = (await createTenant(db, 'limits.test')).token;

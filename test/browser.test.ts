@@ -12,6 +12,7 @@ import { after, before, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { onPostgres } from './helpers.js';
 import { cli, startServer, type ServerProcess } from './process.js';
+import { seedDataDir } from './templates.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts';
@@ -32,6 +33,7 @@ before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'fs-browser-'));
   const env: NodeJS.ProcessEnv = { PGLITE_DATA_DIR: join(dataDir, 'db'), DATABASE_URL: '' };
+  await seedDataDir(join(dataDir, 'db'));
   token = String(
     cli(
       env,

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { onPostgres } from './helpers.js';
 import { basicAuth, cli, startServer, type ServerProcess } from './process.js';
+import { seedDataDir } from './templates.js';
 
 const skip = onPostgres ? 'runs in the PGlite pass (the database plays no part)' : false;
 let dir: string;
@@ -24,6 +25,7 @@ before(async () => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'fs-fair-'));
   const env = { PGLITE_DATA_DIR: join(dir, 'db'), DATABASE_URL: '' };
+  await seedDataDir(join(dir, 'db'));
   for (const domain of ['slow.test', 'fair.test'])
     cli(env, 'create-user', '--domain', domain, '--username', 'u', '--password', 'p');
   server = await startServer({
@@ -145,6 +147,7 @@ it(
   async () => {
     const own = mkdtempSync(join(tmpdir(), 'fs-budget-'));
     const env = { PGLITE_DATA_DIR: join(own, 'db'), DATABASE_URL: '' };
+    await seedDataDir(join(own, 'db'));
     cli(env, 'create-user', '--domain', 'budget.test', '--username', 'u', '--password', 'p');
     const auth = basicAuth('u', 'p', 'budget.test');
     const small = await startServer({ ...env, BODY_BYTES_IN_FLIGHT: '150000', RATE_LIMIT_PER_MINUTE: '0' });

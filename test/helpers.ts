@@ -16,6 +16,7 @@ import { createTenantWithUser } from '../src/setup.js';
 import { ERRORS, isErrorCode } from '../src/contract/errors.js';
 import { KEY_SEGMENT, routeCatalog } from '../src/contract/routes.js';
 import { registry } from '../src/schema/registry.js';
+import { template, type TemplateKind } from './templates.js';
 
 export const onPostgres = process.env['TEST_DB'] === 'postgres';
 export const adminUrl = process.env['TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
@@ -34,9 +35,15 @@ function withDatabase(url: string, name: string): string {
 
 /** A new, migrated database. */
 export async function openTestDatabase(): Promise<TestDatabase> {
-  const test = await openEmptyDatabase();
+  const test = onPostgres ? await openEmptyDatabase() : await openPgliteCopy('migrated');
   await migrate(test.db);
   return test;
+}
+
+/** An in-memory PGlite database, a copy of the template of `kind`. */
+async function openPgliteCopy(kind: TemplateKind): Promise<TestDatabase> {
+  const db = await openDatabase({ dataDir: 'memory://', from: (await template(kind)).backup });
+  return { db, url: undefined, close: () => db.close() };
 }
 
 /**
@@ -66,10 +73,7 @@ export async function openDatabaseAt(version: number): Promise<TestDatabase> {
 
 /** A new database without any schema. */
 export async function openEmptyDatabase(): Promise<TestDatabase> {
-  if (!onPostgres) {
-    const db = await openDatabase({ dataDir: 'memory://' });
-    return { db, url: undefined, close: () => db.close() };
-  }
+  if (!onPostgres) return openPgliteCopy('empty');
   const name = `fs_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

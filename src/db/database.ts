@@ -154,13 +154,15 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** PGlite data folder, or `memory://` for an in-memory database. */
   dataDir?: string | undefined;
+  /** A backup (`backupPglite`'s file) an in-memory embedded database starts from. */
+  from?: string | undefined;
   poolSize?: number | undefined;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.url
     ? openPostgres(options.url, options.poolSize ?? 10)
-    : openPglite(options.dataDir ?? 'memory://');
+    : openPglite(options.dataDir ?? 'memory://', options.from);
 }
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -401,13 +403,15 @@ function lockDataDir(dir: string): () => void {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, from: string | undefined): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
+  if (from !== undefined && !inMemory) throw new Error('Only an in-memory database starts from a backup');
   const unlock = inMemory ? () => undefined : lockDataDir(dataDir);
   let db: PGlite;
   try {
-    db = await PGlite.create(inMemory ? dataDir : dataDir, {
+    db = await PGlite.create(dataDir, {
       parsers: { [pgliteTypes.INT8]: (v: string) => Number(v) },
+      ...(from === undefined ? {} : { loadDataDir: new Blob([readFileSync(from)]) }),
     });
   } catch (err) {
     unlock();
