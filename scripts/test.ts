@@ -38,10 +38,13 @@ const files = only.length
 
 function run(db: 'pglite' | 'postgres'): boolean {
   process.stdout.write(`\n=== test suite on ${db} ===\n`);
+  const started = Date.now();
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
     stdio: 'inherit',
     env: { ...process.env, TEST_DB: db, TEST_DATABASE_URL: url },
   });
+  const seconds = Math.round((Date.now() - started) / 1000);
+  process.stdout.write(`=== test suite on ${db}: ${Math.floor(seconds / 60)} min ${seconds % 60} s ===\n`);
   return r.status === 0;
 }
 
