@@ -18,7 +18,7 @@
  * Options: --seconds N (SYNC_VERIFY_SECONDS, 60) per scenario, --processes N (SYNC_VERIFY_PROCESSES,
  * 3), --scenario postgres|pglite|postgres,pglite (SYNC_VERIFY_SCENARIO, both).
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,6 +100,10 @@ const now = (): number => performance.now();
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
 const log = (line: string): void => void process.stdout.write(`  ${line}\n`);
 
+// The servers run as `npm start` runs them: compiled, from dist/ (built here when stale).
+if (spawnSync(process.execPath, ['scripts/build.js', '--if-stale'], { stdio: 'inherit' }).status !== 0)
+  throw new Error('the build failed');
+
 /** A server process that can be killed and started again with the same environment. */
 class Server {
   proc: ChildProcess | undefined;
@@ -110,7 +114,7 @@ class Server {
     readonly env: NodeJS.ProcessEnv,
   ) {}
   async start(): Promise<void> {
-    const started = await startProcess('src/server.ts', this.env);
+    const started = await startProcess('dist/server.js', this.env);
     this.proc = started.proc;
     this.url = started.url;
     await waitReady(this.url);

@@ -2,7 +2,8 @@
 /**
  * `npm run build`: compiles src/ to dist/ (tsc -p tsconfig.build.json), from an empty dist/.
  * `node scripts/build.js --if-stale` (before `npm start` and `npm run cli`): builds only when
- * dist/ is missing or older than a source file, so a start stays quick.
+ * dist/ is missing or older than a source file, so a start stays quick. `--check`: builds nothing,
+ * exits 1 when dist/ is missing or stale (the tests run the compiled server, built by `npm test`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -22,11 +23,20 @@ function newest(path) {
   return max;
 }
 
-if (process.argv.includes('--if-stale') && existsSync(stamp)) {
+const fresh = () => {
+  if (!existsSync(stamp)) return false;
   const sources = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
   const built = statSync(stamp).mtimeMs;
-  if (sources.every((s) => newest(join(root, s)) <= built)) process.exit(0);
+  return sources.every((s) => newest(join(root, s)) <= built);
+};
+if (process.argv.includes('--check')) {
+  if (fresh()) process.exit(0);
+  process.stderr.write(
+    'dist/ is missing or older than src/: run `npm run build` (npm test builds it first)\n',
+  );
+  process.exit(1);
 }
+if (process.argv.includes('--if-stale') && fresh()) process.exit(0);
 
 let tsc;
 try {

@@ -36,6 +36,12 @@ const files = only.length
       .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
       .map((f) => `test/${f}`);
 
+/** The tests run the server and the CLI as `npm start` runs them, compiled: dist/ is built first. */
+function build(): boolean {
+  const r = spawnSync(process.execPath, ['scripts/build.js', '--if-stale'], { stdio: 'inherit' });
+  return r.status === 0;
+}
+
 function run(db: 'pglite' | 'postgres'): boolean {
   process.stdout.write(`\n=== test suite on ${db} ===\n`);
   const started = Date.now();
@@ -60,6 +66,7 @@ async function reachable(): Promise<boolean> {
 }
 
 const targets = (process.env['TEST_TARGETS'] ?? 'pglite,postgres').split(',');
+if (!build()) process.exit(1);
 let ok = true;
 if (targets.includes('pglite')) ok = run('pglite') && ok;
 if (targets.includes('postgres')) {

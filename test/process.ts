@@ -2,6 +2,20 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { freePort } from './cluster.js';
 
+/**
+ * The server's and the CLI's arguments to node: compiled, from dist/, as `npm start` and `npm run cli`
+ * run them (`npm test` builds dist/ first; a test run on a stale dist/ stops here, saying so).
+ */
+export function nodeArgs(program: 'server' | 'cli', ...args: string[]): string[] {
+  if (!built) {
+    const r = spawnSync(process.execPath, ['scripts/build.js', '--check'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr.trim());
+    built = true;
+  }
+  return [`dist/${program}.js`, ...args];
+}
+let built = false;
+
 export interface ServerProcess {
   proc: ChildProcess;
   url: string;
@@ -12,7 +26,9 @@ export interface ServerProcess {
 
 export async function startServer(env: NodeJS.ProcessEnv, cwd?: string): Promise<ServerProcess> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // Another tree (an upgrade's newer build) runs from its sources.
+  const args = cwd ? ['--import', 'tsx', 'src/server.ts'] : nodeArgs('server');
+  const proc = spawn(process.execPath, args, {
     ...(cwd ? { cwd } : {}),
     env: {
       ...process.env,
@@ -54,7 +70,7 @@ export async function startServer(env: NodeJS.ProcessEnv, cwd?: string): Promise
 
 /** Runs the CLI with `env`; returns its JSON output. */
 export function cli(env: NodeJS.ProcessEnv, ...args: string[]): Record<string, unknown> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const r = spawnSync(process.execPath, nodeArgs('cli', ...args), {
     env: { ...process.env, ...env },
     encoding: 'utf8',
   });

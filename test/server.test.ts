@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { onPostgres, openTestDatabase, type TestDatabase } from './helpers.js';
-import { basicAuth as basic, startServer, type ServerProcess } from './process.js';
+import { basicAuth as basic, nodeArgs, startServer, type ServerProcess } from './process.js';
 
 let dataDir: string;
 let testDb: TestDatabase | undefined;
@@ -36,10 +36,8 @@ const start = (): Promise<ServerProcess> => startServer({ ...env, DEMO_TENANT: '
 it('CLI, start, Basic and Bearer auth, persistence, SIGTERM', { timeout: 120_000 }, async () => {
   const cli = spawnSync(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli.ts',
+    nodeArgs(
+      'cli',
       'create-user',
       '--domain',
       'cli.test',
@@ -48,7 +46,7 @@ it('CLI, start, Basic and Bearer auth, persistence, SIGTERM', { timeout: 120_000
       '--password',
       's3cret!',
       '--token',
-    ],
+    ),
     { env, encoding: 'utf8' },
   );
   assert.equal(cli.status, 0, cli.stderr);
@@ -113,7 +111,7 @@ it(
         headers: { authorization: basic(user, password, domain) },
       });
       assert.equal(res.status, 200);
-      const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate'], {
+      const second = spawnSync(process.execPath, nodeArgs('cli', 'migrate'), {
         env,
         encoding: 'utf8',
       });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from './cluster.js';
+import { nodeArgs } from './process.js';
 import { onPostgres } from './helpers.js';
 
 let dir: string;
@@ -29,9 +30,9 @@ const baseEnv = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
   ...extra,
 });
 
-/** Runs the server (through tsx) to its end; for starts that must fail. */
+/** Runs the server (compiled, as npm start does) to its end; for starts that must fail. */
 function runServer(env: NodeJS.ProcessEnv): { status: number | null; lines: string[] } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const r = spawnSync(process.execPath, nodeArgs('server'), {
     env: baseEnv(env),
     encoding: 'utf8',
     timeout: 60_000,
@@ -40,7 +41,7 @@ function runServer(env: NodeJS.ProcessEnv): { status: number | null; lines: stri
 }
 
 const cli = (env: NodeJS.ProcessEnv, ...args: string[]) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const r = spawnSync(process.execPath, nodeArgs('cli', ...args), {
     env: baseEnv(env),
     encoding: 'utf8',
   });

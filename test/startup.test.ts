@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { freePort } from './cluster.js';
 import { onPostgres } from './helpers.js';
-import { startServer } from './process.js';
+import { nodeArgs, startServer } from './process.js';
 
 const work = mkdtempSync(join(tmpdir(), 'fs-startup-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -25,7 +25,7 @@ interface Line {
 
 /** Runs the server until it exits; its JSON log lines and exit code. */
 async function run(env: NodeJS.ProcessEnv): Promise<{ code: number | null; lines: Line[]; out: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const proc = spawn(process.execPath, nodeArgs('server'), {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
@@ -124,7 +124,7 @@ describe('a stop while starting', { skip: onPostgres }, () => {
   it('SIGTERM while the database opens ends the start after that step, exit 0', async () => {
     const port = await freePort();
     const dataDir = join(work, 'stop-while-starting');
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const proc = spawn(process.execPath, nodeArgs('server'), {
       env: {
         ...process.env,
         HOST: '127.0.0.1',
