@@ -16,7 +16,7 @@ import { createTenantWithUser } from '../src/setup.js';
 import { ERRORS, isErrorCode } from '../src/contract/errors.js';
 import { KEY_SEGMENT, routeCatalog } from '../src/contract/routes.js';
 import { registry } from '../src/schema/registry.js';
-import { template, type TemplateKind } from './templates.js';
+import { seedDataDir, type TemplateKind } from './templates.js';
 
 export const onPostgres = process.env['TEST_DB'] === 'postgres';
 export const adminUrl = process.env['TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
@@ -40,10 +40,31 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   return test;
 }
 
-/** An in-memory PGlite database, a copy of the template of `kind`. */
+/**
+ * A PGlite database in a scratch folder, a copy of the template's data folder (removed on close).
+ * A file copy and an open cost about 1 s less CPU than loading the template's backup into memory.
+ */
 async function openPgliteCopy(kind: TemplateKind): Promise<TestDatabase> {
-  const db = await openDatabase({ dataDir: 'memory://', from: (await template(kind)).backup });
-  return { db, url: undefined, close: () => db.close() };
+  const parent = mkdtempSync(join(tmpdir(), 'fs-test-db-'));
+  try {
+    const dataDir = join(parent, 'data');
+    await seedDataDir(dataDir, kind);
+    const db = await openDatabase({ dataDir });
+    return {
+      db,
+      url: undefined,
+      async close() {
+        try {
+          await db.close();
+        } finally {
+          rmSync(parent, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (err) {
+    rmSync(parent, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 /**

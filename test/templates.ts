@@ -6,11 +6,20 @@
  * and keep the first one renamed into place.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildName } from '../src/build.js';
-import { backupPglite, openDatabase } from '../src/db/database.js';
+import { openDatabase } from '../src/db/database.js';
 import { migrate, MIGRATIONS_DIR } from '../src/db/migrate.js';
 
 export type TemplateKind = 'empty' | 'migrated';
@@ -30,10 +39,29 @@ function key(): string {
 let root: string | undefined;
 const rootDir = (): string => (root ??= join(tmpdir(), 'fs-test-templates', key()));
 
+/**
+ * Templates of other builds made more than a week ago are removed when a new one is made (a build
+ * that still needs one makes it again).
+ */
+function pruneStale(): void {
+  const parent = dirname(rootDir());
+  const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
+  for (const name of readdirSync(parent)) {
+    const path = join(parent, name);
+    try {
+      if (path !== rootDir() && statSync(path).mtimeMs < weekAgo)
+        rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed by another process meanwhile.
+    }
+  }
+}
+
 /** Makes `path` with `make(tmp)` unless it exists: `make` writes a scratch path renamed into place. */
 async function once(path: string, make: (tmp: string) => Promise<void>): Promise<string> {
   if (existsSync(path)) return path;
   mkdirSync(rootDir(), { recursive: true });
+  pruneStale();
   const tmp = `${path}.${process.pid}.${Date.now()}`;
   try {
     await make(tmp);
@@ -49,12 +77,8 @@ async function once(path: string, make: (tmp: string) => Promise<void>): Promise
   return path;
 }
 
-/**
- * The template of `kind`: a closed PGlite data folder (`data`, to copy, never to open) and the same
- * database as a backup file (`backup`), which an in-memory database starts from (`openDatabase`'s
- * `from`).
- */
-export async function template(kind: TemplateKind): Promise<{ data: string; backup: string }> {
+/** The template of `kind`: a closed PGlite data folder (`data`), to copy, never to open. */
+export async function template(kind: TemplateKind): Promise<{ data: string }> {
   const dir = await once(join(rootDir(), kind), async (tmp) => {
     const db = await openDatabase({ dataDir: join(tmp, 'data') });
     try {
@@ -62,13 +86,12 @@ export async function template(kind: TemplateKind): Promise<{ data: string; back
     } finally {
       await db.close();
     }
-    await backupPglite(join(tmp, 'data'), join(tmp, 'backup.tar.gz'));
   });
-  return { data: join(dir, 'data'), backup: join(dir, 'backup.tar.gz') };
+  return { data: join(dir, 'data') };
 }
 
-/** Fills `dataDir` (which must not exist yet) with a copy of the migrated template. */
-export async function seedDataDir(dataDir: string): Promise<void> {
+/** Fills `dataDir` (which must not exist yet) with a copy of the template of `kind`. */
+export async function seedDataDir(dataDir: string, kind: TemplateKind = 'migrated'): Promise<void> {
   if (existsSync(dataDir)) throw new Error(`${dataDir} exists already`);
-  cpSync((await template('migrated')).data, dataDir, { recursive: true });
+  cpSync((await template(kind)).data, dataDir, { recursive: true });
 }
