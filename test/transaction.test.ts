@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { openDatabase, type Database } from '../src/db/database.js';
 import { createTenant, openTestDatabase, tenantIdOf, type TestDatabase } from './helpers.js';
 
 let test: TestDatabase;
@@ -90,5 +91,78 @@ describe('a tenant transaction', () => {
     await assert.rejects(test.db.withTenant(tenantId, (tx) => tx.query('SELECT $1::int', ['x'])));
     const r = await test.db.withTenant(tenantId, (tx) => tx.query<{ n: number }>('SELECT 1 AS n'));
     assert.deepEqual(r.rows, [{ n: 1 }]);
+  });
+});
+
+/**
+ * On PostgreSQL a statement that is a whole tenant transaction runs in autocommit on a connection
+ * holding the tenant at session level. One connection here, so that every request reuses it: each
+ * must see its own tenant and role, and the owner's statements none.
+ */
+describe('a statement that is its own transaction', () => {
+  let one: Database;
+  let otherId: string;
+  const who =
+    "SELECT current_user AS u, coalesce(current_setting('fieldservice.tenant_id', true), '') AS t, current_setting('TimeZone') AS z";
+  type Who = { u: string; t: string; z: string };
+  const single = (tenant: string, text: string, params: unknown[] = []) =>
+    one.withTenant(tenant, (tx) =>
+      tx.query<Who & { id: string; tenant_id: string }>(text, params, { commit: true }),
+    );
+  let owner: Who;
+  before(async () => {
+    one = test.url ? await openDatabase({ url: test.url, poolSize: 1 }) : test.db;
+    const other = await createTenant(test.db, `tx-${randomUUID().slice(0, 8)}.test`);
+    otherId = await tenantIdOf(test.db, other.domain);
+    owner = (await one.query<Who>(who)).rows[0]!;
+  });
+  after(async () => {
+    if (one !== test.db) await one.close();
+  });
+
+  it("sees its tenant and role, the next tenant's statement its own, and the owner none", async () => {
+    const mine = randomUUID();
+    for (const id of [mine, randomUUID()]) {
+      const r = await single(
+        tenantId,
+        "INSERT INTO job_type (id, name) VALUES ($1, 'Single') RETURNING id, tenant_id",
+        [id],
+      );
+      assert.deepEqual(r.rows, [{ id, tenant_id: tenantId }]);
+    }
+    const mineWho = await single(tenantId, who);
+    assert.deepEqual(mineWho.rows, [{ u: 'fieldservice_app', t: tenantId, z: 'UTC' }]);
+    const theirs = await single(otherId, `${who}, (SELECT count(*)::int FROM job_type WHERE id = $1) AS n`, [
+      mine,
+    ]);
+    assert.deepEqual(theirs.rows, [{ u: 'fieldservice_app', t: otherId, z: 'UTC', n: 0 }]);
+    assert.deepEqual((await one.query<Who>(who)).rows[0], owner);
+    await single(otherId, who);
+    assert.deepEqual((await one.transaction((tx) => tx.query<Who>(who))).rows[0], owner);
+    await single(otherId, who);
+    // A transaction of several statements for the first tenant, on the connection holding the other.
+    const several = await one.withTenant(tenantId, async (tx) => [
+      (await tx.query<Who>(who)).rows[0],
+      (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM job_type WHERE id = $1', [mine]))
+        .rows[0],
+    ]);
+    assert.deepEqual(several, [{ u: 'fieldservice_app', t: tenantId, z: 'UTC' }, { n: 1 }]);
+    assert.deepEqual((await one.query<Who>(who)).rows[0], owner);
+    assert.deepEqual((await one.transaction((tx) => tx.query<Who>(who))).rows[0], owner);
+    assert.equal((await one.query('SELECT id FROM job_type WHERE id = $1', [mine])).rows.length, 1);
+  });
+
+  it('leaves nothing set when it fails, and the connection usable', async () => {
+    await single(otherId, who);
+    await assert.rejects(single(tenantId, 'SELECT 1 / 0 AS n'));
+    assert.deepEqual((await single(otherId, who)).rows[0], { u: 'fieldservice_app', t: otherId, z: 'UTC' });
+    await assert.rejects(single(tenantId, 'SELECT 1 / 0 AS n'));
+    assert.deepEqual((await one.query<Who>(who)).rows[0], owner);
+    await assert.rejects(single(tenantId, 'SELECT 1 / 0 AS n'));
+    assert.deepEqual((await single(tenantId, who)).rows[0], { u: 'fieldservice_app', t: tenantId, z: 'UTC' });
+    const id = randomUUID();
+    await assert.rejects(single(tenantId, 'INSERT INTO job_type (id, name) VALUES ($1, NULL)', [id]));
+    assert.deepEqual((await single(tenantId, who)).rows[0], { u: 'fieldservice_app', t: tenantId, z: 'UTC' });
+    assert.equal((await one.query('SELECT id FROM job_type WHERE id = $1', [id])).rows.length, 0);
   });
 });

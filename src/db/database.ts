@@ -70,6 +70,12 @@ const SET_TENANT = `SELECT set_config('role', '${APP_ROLE}', true), set_config('
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** What SET_TENANT sets at session level, back to the connection's own. */
+const RESET_SESSION = `RESET ROLE; SELECT set_config('${TENANT_SETTING}', '', false); RESET TimeZone`;
+
+/** A SET_TENANT literal at session level (kept after its transaction) instead of transaction level. */
+const sessionSetup = (setup: string): string => setup.replaceAll(', true)', ', false)');
+
 /** SET_TENANT with the tenant id as a literal (checked to be a UUID), to go out with BEGIN. */
 function setTenantLiteral(tenantId: string): string {
   if (!UUID.test(tenantId)) throw new Error('tenant id must be a UUID');
@@ -81,7 +87,7 @@ function setTenantLiteral(tenantId: string): string {
  * socket on its own: several system calls a statement. Corked while the statement is handed over
  * (synchronously, on an idle connection), they leave in one write.
  */
-function corked<T>(client: pg.ClientBase | pg.Pool, send: () => T): T {
+function corked<T>(client: pg.ClientBase, send: () => T): T {
   const stream = (client as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection
     ?.stream;
   if (!stream?.cork || !stream.uncork) return send();
@@ -262,6 +268,26 @@ function openPostgres(url: string, max: number): Database {
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   /**
+   * The tenant (its SET_TENANT literal) a connection holds at session level: a statement that is
+   * a whole transaction on its own runs there in autocommit, prepared, in one round trip. Set only
+   * by a statement that succeeded with it (one implicit transaction: on failure it is undone), and
+   * reset before the connection serves the owner.
+   */
+  const sessions = new WeakMap<pg.PoolClient, string>();
+  const checkout = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    if (sessions.has(client)) {
+      try {
+        await client.query(RESET_SESSION);
+      } catch (err) {
+        client.release(true);
+        throw err;
+      }
+      sessions.delete(client);
+    }
+    return client;
+  };
+  /**
    * A transaction begins with its first statement: BEGIN, `setup` (literals only) and that
    * statement go in one round trip, the statement's parameters written as literals. A transaction
    * that sends nothing sends no BEGIN nor COMMIT either.
@@ -272,6 +298,17 @@ function openPostgres(url: string, max: number): Database {
     snapshot = false,
   ): Promise<T> => {
     const client = await pool.connect();
+    // A connection that holds a tenant at session level serves tenant transactions as it is (SET
+    // LOCAL overrides the tenant inside them); the owner's, once reset.
+    if (setup === undefined && sessions.has(client)) {
+      try {
+        await client.query(RESET_SESSION);
+      } catch (err) {
+        client.release(true);
+        throw err;
+      }
+      sessions.delete(client);
+    }
     // A connection lost while checked out emits 'error' on the client: without a listener the
     // process would crash. The query in progress fails on its own; the client is then discarded.
     let broken = false;
@@ -304,6 +341,14 @@ function openPostgres(url: string, max: number): Database {
       embedded: false,
       async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions) {
         if (begun && !options?.commit) return inner.query<R>(text, params);
+        if (!begun && options?.commit && setup && !snapshot) {
+          // A transaction of one statement: in autocommit under the tenant held by the session,
+          // prepared; else with the tenant set at session level in the same implicit transaction.
+          if (sessions.get(client) === setup) return inner.query<R>(text, params);
+          const result = await together<R>([sessionSetup(setup), withLiterals(text, params)], -1);
+          sessions.set(client, setup);
+          return result;
+        }
         const statements = begun ? [] : [opening];
         statements.push(withLiterals(text, params));
         begun = true;
@@ -338,7 +383,7 @@ function openPostgres(url: string, max: number): Database {
       client.release(broken || undefined);
     }
   };
-  const wrap = (client: pg.ClientBase | pg.Pool): Executor => ({
+  const wrap = (client: pg.PoolClient): Executor => ({
     embedded: false,
     async query<R>(text: string, params?: readonly unknown[]) {
       const r = await corked(client, () => client.query(prepared(text, params)));
@@ -348,14 +393,29 @@ function openPostgres(url: string, max: number): Database {
       await client.query(sql);
     },
     async copyFrom(copySql: string, data: string) {
-      if (!('release' in client)) throw new Error('COPY needs a transaction');
       const stream = client.query(copyFrom(`${copySql} FROM STDIN`));
       await pipeline(Readable.from([data]), stream);
     },
   });
   const listeners = new Set<() => Promise<void>>();
+  /** The owner's statements outside a transaction, on a connection that holds no tenant. */
+  const owned = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await checkout();
+    let broken = false;
+    try {
+      return await fn(client);
+    } catch (err) {
+      broken = !(err instanceof Error && 'severity' in err);
+      throw err;
+    } finally {
+      client.release(broken || undefined);
+    }
+  };
   return {
-    ...wrap(pool),
+    embedded: false,
+    query: (text, params) => owned((client) => wrap(client).query(text, params)),
+    exec: (sql) => owned((client) => wrap(client).exec(sql)),
+    copyFrom: () => Promise.reject(new Error('COPY needs a transaction')),
     transaction: (fn) => run(undefined, fn),
     withTenant: (tenantId, fn, snapshot) => run(setTenantLiteral(tenantId), fn, snapshot),
     async listen(channel, onMessage, onStatus) {
