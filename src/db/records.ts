@@ -2,7 +2,7 @@
  * Generic statements over any entity of the registry. They run inside a tenant transaction: the
  * tenant column is filled by its default and every row is filtered by row-level security.
  */
-import type { Executor } from './database.js';
+import type { Executor, QueryOptions } from './database.js';
 import type { SqlFragment } from './odata.js';
 import { q } from '../schema/schema-model.js';
 import { isList, type Entity } from '../schema/registry.js';
@@ -44,10 +44,12 @@ export async function findById(
   entity: Entity,
   id: string,
   lock = false,
+  options?: QueryOptions,
 ): Promise<Row | undefined> {
   const r = await tx.query(
     `SELECT ${selectList(entity)} FROM ${table(entity)} t WHERE id = $1${lock ? ' FOR UPDATE OF t' : ''}`,
     [id],
+    options,
   );
   return r.rows[0];
 }
@@ -68,20 +70,32 @@ export interface ListQuery {
   offset: number;
 }
 
-export async function listRows(tx: Executor, entity: Entity, query: ListQuery): Promise<Row[]> {
+export async function listRows(
+  tx: Executor,
+  entity: Entity,
+  query: ListQuery,
+  options?: QueryOptions,
+): Promise<Row[]> {
   const params = [...(query.filter?.params ?? []), query.limit, query.offset];
   const n = params.length;
   const where = query.filter ? `WHERE ${query.filter.sql}` : '';
   const sql = `SELECT ${selectList(entity)} FROM ${table(entity)} t ${where} ORDER BY ${query.orderBy} LIMIT $${n - 1} OFFSET $${n}`;
-  return (await tx.query(sql, params)).rows;
+  return (await tx.query(sql, params, options)).rows;
 }
 
 /** How many records match the filter (all pages). */
-export async function countRows(tx: Executor, entity: Entity, filter?: SqlFragment): Promise<number> {
+export async function countRows(
+  tx: Executor,
+  entity: Entity,
+  filter?: SqlFragment,
+  options?: QueryOptions,
+): Promise<number> {
   const where = filter ? `WHERE ${filter.sql}` : '';
-  const r = await tx.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table(entity)} t ${where}`, [
-    ...(filter?.params ?? []),
-  ]);
+  const r = await tx.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM ${table(entity)} t ${where}`,
+    [...(filter?.params ?? [])],
+    options,
+  );
   return Number(r.rows[0]!.n);
 }
 

@@ -17,7 +17,7 @@ import {
   type RouteKind,
   type RouteLimits,
 } from '../contract/routes.js';
-import type { Database, Executor } from '../db/database.js';
+import type { Database, Executor, QueryOptions } from '../db/database.js';
 import { parseFilter, parseOrderBy, parseSelect } from '../db/odata.js';
 import { countRows, findById, listRows, type Row } from '../db/records.js';
 import { fromDatabaseError } from '../db/errors.js';
@@ -212,6 +212,9 @@ function refusal(outcome: SaveOutcome): ContractError {
   return new ContractError({ code: failure.code, message, errors, details });
 }
 
+/** A read's only or last statement: sent with the COMMIT (one round trip for a read of one statement). */
+const LAST: QueryOptions = { commit: true };
+
 /** How many times a write rolled back by a serialization failure or deadlock is run. */
 const WRITE_ATTEMPTS = 3;
 
@@ -301,9 +304,15 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
       const select = parseSelect(entity, query['$select']);
       const counted = optionalBoolean(query['$count'], '$count');
       const limit = Math.min(top ?? Infinity, deps.limits.pageSize);
+      // The last statement goes out with the COMMIT.
       const { rows, count } = await inTenant(req, async (tx) => ({
-        rows: await listRows(tx, entity, { filter, orderBy, limit: limit + 1, offset: skip }),
-        count: counted ? await countRows(tx, entity, filter) : undefined,
+        rows: await listRows(
+          tx,
+          entity,
+          { filter, orderBy, limit: limit + 1, offset: skip },
+          counted ? undefined : LAST,
+        ),
+        count: counted ? await countRows(tx, entity, filter, LAST) : undefined,
       }));
       const base = baseUrl(req);
       let next: string | undefined;
@@ -325,7 +334,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
     count: (entity) => async (req, reply) => {
       const query = odataQuery(req, 'count');
       const filter = query['$filter'] !== undefined ? parseFilter(entity, query['$filter']) : undefined;
-      const count = await inTenant(req, (tx) => countRows(tx, entity, filter));
+      const count = await inTenant(req, (tx) => countRows(tx, entity, filter, LAST));
       return reply
         .code(200)
         .header('odata-version', '4.0')
@@ -336,7 +345,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: RouteDeps): voi
     get: (entity, route) => async (req, reply) => {
       const id = keyOf(req);
       const select = parseSelect(entity, odataQuery(req, 'get')['$select']);
-      const row = await inTenant(req, (tx) => findById(tx, entity, id));
+      const row = await inTenant(req, (tx) => findById(tx, entity, id, false, LAST));
       if (!row) throw notFound(`${entity.name} ${id}`);
       const context = `${baseUrl(req)}/${METADATA_PATH}#${entitySet(route)}${selection(select)}/$entity`;
       reply.header('odata-version', '4.0');
