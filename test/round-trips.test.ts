@@ -1,9 +1,9 @@
 /**
  * What a single-record write sends to PostgreSQL, read on the wire: a proxy between the server and
  * the database decodes the frontend messages (simple queries, and the Parse/Bind/Sync of prepared
- * statements) as node-postgres writes them. A Save with nothing after it is one round trip holding
- * BEGIN, the tenant, the write and COMMIT; a Save with an Idempotency-Key keeps its stored response
- * in the same transaction as its write.
+ * statements) as node-postgres writes them. A Save with nothing after it is one round trip: the
+ * tenant set on the connection with the write, then the prepared write alone in autocommit; a Save
+ * with an Idempotency-Key keeps its stored response in the same transaction as its write.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -160,17 +160,44 @@ describe('single-record writes on the wire', { skip: !onPostgres && 'needs a Pos
     return { id, status: res.statusCode };
   };
 
-  it('a Save with nothing after its write is one round trip: BEGIN, tenant, write, COMMIT', async () => {
-    await save(); // the credential is verified and cached
+  it('a Save with nothing after its write is one round trip: the tenant and the write, then the write alone', async () => {
+    proxy.trips.length = 0;
+    await save(); // the credential is verified and cached; the connection is given the tenant
+    // The tenant set at session level and the write, in one implicit transaction, no BEGIN.
+    const [setup, write, ...rest] = proxy.trips.at(-1)!;
+    assert.match(
+      setup!,
+      /^SELECT set_config\('role', 'fieldservice_app', false\), set_config\('fieldservice.tenant_id'/,
+    );
+    assert.match(write!, /^INSERT INTO "job_part_usage"/);
+    assert.deepEqual(rest, []);
+    // The next on that connection: the prepared write alone, in autocommit.
     proxy.trips.length = 0;
     await save();
     assert.equal(proxy.trips.length, 1, JSON.stringify(proxy.trips));
     const [trip] = proxy.trips as [Trip];
-    assert.equal(trip[0], 'BEGIN');
-    assert.match(trip[1]!, /set_config\('role'/);
-    assert.match(trip[2]!, /^INSERT INTO "job_part_usage"/);
-    assert.equal(trip.at(-1), 'COMMIT');
-    assert.equal(trip.length, 4);
+    assert.equal(trip.length, 1, JSON.stringify(trip.map(first)));
+    assert.match(trip[0]!, /^INSERT INTO "job_part_usage" AS t \("id"/);
+    assert.match(trip[0]!, /\$1/);
+  });
+
+  it('a read of one statement is one round trip, the owner finds its connection reset', async () => {
+    const { id } = await save();
+    proxy.trips.length = 0;
+    const res = await app.inject({
+      method: 'GET',
+      url: `/api/JobPartUsage(${id})`,
+      headers: { authorization: tenant.auth },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(proxy.trips.length, 1, JSON.stringify(proxy.trips));
+    assert.match(proxy.trips[0]![0]!, /^SELECT .* FROM "job_part_usage" t WHERE id = \$1/);
+    proxy.trips.length = 0;
+    await db.query('SELECT 1');
+    assert.deepEqual(
+      proxy.trips.map((trip) => trip.map(first)),
+      [['RESET ROLE', "SELECT set_config('fieldservice.tenant_id', '',", 'RESET TimeZone'], ['SELECT 1']],
+    );
   });
 
   it('a Save that leaves out a field a rule reads first reads the stored record, with BEGIN', async () => {
