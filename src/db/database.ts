@@ -274,6 +274,7 @@ function openPostgres(url: string, max: number): Database {
    * reset before the connection serves the owner.
    */
   const sessions = new WeakMap<pg.PoolClient, string>();
+  /** A connection for the owner's statements: one that holds a tenant is reset first. */
   const checkout = async (): Promise<pg.PoolClient> => {
     const client = await pool.connect();
     if (sessions.has(client)) {
@@ -297,18 +298,9 @@ function openPostgres(url: string, max: number): Database {
     fn: (tx: Executor) => Promise<T>,
     snapshot = false,
   ): Promise<T> => {
-    const client = await pool.connect();
     // A connection that holds a tenant at session level serves tenant transactions as it is (SET
     // LOCAL overrides the tenant inside them); the owner's, once reset.
-    if (setup === undefined && sessions.has(client)) {
-      try {
-        await client.query(RESET_SESSION);
-      } catch (err) {
-        client.release(true);
-        throw err;
-      }
-      sessions.delete(client);
-    }
+    const client = setup === undefined ? await checkout() : await pool.connect();
     // A connection lost while checked out emits 'error' on the client: without a listener the
     // process would crash. The query in progress fails on its own; the client is then discarded.
     let broken = false;
