@@ -85,11 +85,29 @@ export async function sequenceChanges(tx: Executor): Promise<number> {
  */
 const NO_FEED_SCAN = "set_config('enable_seqscan', 'off', true)";
 
-/** Whether the tenant has unpositioned entries (cheap: an index probe), to skip the locking step. */
-async function hasPending(tx: Executor): Promise<boolean> {
-  await tx.query(`SELECT ${NO_FEED_SCAN}`);
-  const r = await tx.query('SELECT 1 FROM change_log WHERE position IS NULL LIMIT 1');
-  return r.rows.length > 0;
+/**
+ * A page read by `read` in one snapshot (repeatable read) transaction, once the tenant's committed
+ * changes have their positions. Most pages find none to position: then the check and the read
+ * share the transaction; else the changes are positioned (their own transaction, committed before
+ * the read) and the page is read in a new snapshot.
+ */
+async function inSnapshot<T>(
+  db: Database,
+  tenantId: string,
+  cursor: Cursor,
+  read: (tx: Executor, generation: number) => Promise<T>,
+): Promise<T> {
+  const first = await db.withTenant(
+    tenantId,
+    async (tx) => {
+      const state = await feedState(tx, cursor);
+      return state.pending ? undefined : { page: await read(tx, state.generation) };
+    },
+    true,
+  );
+  if (first) return first.page;
+  await db.withTenant(tenantId, (tx) => sequenceChanges(tx));
+  return db.withTenant(tenantId, async (tx) => read(tx, (await feedState(tx, cursor)).generation), true);
 }
 
 /** One page of changes after `cursor`, for `entities`, of the tenant `tenantId`. */
@@ -100,10 +118,9 @@ export async function pullChanges(
   cursor: Cursor,
   limit: number,
 ): Promise<ChangePage> {
-  await db.withTenant(tenantId, async (tx) => {
-    if (await hasPending(tx)) await sequenceChanges(tx);
-  });
-  return db.withTenant(tenantId, (tx) => readPage(tx, entities, cursor, limit), true);
+  return inSnapshot(db, tenantId, cursor, (tx, generation) =>
+    readPage(tx, entities, cursor, limit, generation),
+  );
 }
 
 /**
@@ -118,14 +135,16 @@ export async function pullChangesJson(
   cursor: Cursor,
   limit: number,
 ): Promise<string> {
-  await db.withTenant(tenantId, async (tx) => {
-    if (await hasPending(tx)) await sequenceChanges(tx);
-  });
-  return db.withTenant(tenantId, (tx) => readPageJson(tx, entities, cursor, limit), true);
+  return inSnapshot(db, tenantId, cursor, (tx, generation) =>
+    readPageJson(tx, entities, cursor, limit, generation),
+  );
 }
 
-/** The purge generation now; throws `cursor_expired` when a purge removed entries after the cursor. */
-async function checkCursor(tx: Executor, cursor: Cursor): Promise<number> {
+/**
+ * Whether the tenant has committed changes without a position (an index probe), and the purge
+ * generation now; throws `cursor_expired` when a purge removed entries after the cursor.
+ */
+async function feedState(tx: Executor, cursor: Cursor): Promise<{ pending: boolean; generation: number }> {
   // The entries after the cursor are read in the order of the (tenant, position) index, stopping
   // at the page's end. Right after a bulk load, before the table's statistics catch up, the planner
   // would rather collect every later entry and sort them: a full pull would grow with the square of
@@ -137,18 +156,24 @@ async function checkCursor(tx: Executor, cursor: Cursor): Promise<number> {
   );
   // Expired exactly when a purge after the cursor's snapshot removed an entry after its position:
   // purge generations and positions, not clocks.
-  const state = await tx.query<{ generation: string; floor: string; purged: string | null }>(
-    `SELECT s.purge_generation AS generation, s.floor_generation AS floor,
+  const state = await tx.query<{
+    pending: boolean;
+    generation: string | null;
+    floor: string | null;
+    purged: string | null;
+  }>(
+    `SELECT EXISTS (SELECT 1 FROM change_log WHERE position IS NULL) AS pending,
+       s.purge_generation AS generation, s.floor_generation AS floor,
        (SELECT max(max_position) FROM feed_purge WHERE generation > $1) AS purged
-     FROM feed_state s`,
+     FROM (SELECT) one LEFT JOIN feed_state s ON true`,
     [cursor.generation],
   );
-  const known = state.rows[0];
-  if (cursor !== START && known) {
+  const known = state.rows[0]!;
+  if (cursor !== START) {
     const purged = known.purged === null ? -1 : Number(known.purged);
-    if (cursor.generation < Number(known.floor) || purged > cursor.position) throw expired();
+    if (cursor.generation < Number(known.floor ?? 0) || purged > cursor.position) throw expired();
   }
-  return Number(known?.generation ?? 0);
+  return { pending: known.pending, generation: Number(known.generation ?? 0) };
 }
 
 /** The page itself, in one snapshot (repeatable read) transaction. */
@@ -157,8 +182,8 @@ async function readPage(
   entities: readonly Entity[],
   cursor: Cursor,
   limit: number,
+  generation: number,
 ): Promise<ChangePage> {
-  const generation = await checkCursor(tx, cursor);
   const r = await tx.query<Position>(
     `SELECT entity, record_id AS id, position, row_version AS version, deleted, changed_at AS time
      FROM change_log WHERE position > $1 AND entity = ANY($2::text[]) ORDER BY position LIMIT $3`,
@@ -252,7 +277,7 @@ function pageSql(entities: readonly Entity[]): string {
     const branches = entities.map((entity) => {
       const time = entity.spec.fields['modified_dateutc'] ? 't.modified_dateutc' : 'now()';
       const gone = `(t.id IS NULL${entity.deleteMode === 'logical' ? ' OR t.sys_logical_delete IS TRUE' : ''})`;
-      const change = `'{"entity":' || to_json(d.entity)::text || ',"id":"' || d.record_id::text || '","deleted":' || ${gone}::text
+      const change = `'{"entity":${JSON.stringify(entity.name)},"id":"' || d.record_id::text || '","deleted":' || ${gone}::text
         || ',"time":"' || to_char(CASE WHEN t.id IS NULL THEN d.changed_at ELSE ${time} END AT TIME ZONE 'UTC', ${ISO_UTC})
         || '","row_version":' || COALESCE(t.row_version, d.row_version)::text
         || CASE WHEN ${gone} THEN '' ELSE ',"record":' || ${recordJsonSql(entity)} END || '}'`;
@@ -283,15 +308,18 @@ async function readPageJson(
   entities: readonly Entity[],
   cursor: Cursor,
   limit: number,
+  generation: number,
 ): Promise<string> {
-  const generation = await checkCursor(tx, cursor);
   const r = await tx.query<{ fetched: number; last: string | null; position: string | null; change: string }>(
     pageSql(entities),
     [cursor.position, entities.map((e) => e.name), limit],
   );
   const { fetched, last } = r.rows[0]!;
   const rows = r.rows.filter((row) => row.position !== null);
-  rows.sort((a, b) => Number(a.position) - Number(b.position));
+  // Each entity's changes come in position order: only a page of several entities is sorted.
+  const at = rows.map((row) => Number(row.position));
+  if (at.some((position, i) => i > 0 && position < at[i - 1]!))
+    rows.sort((a, b) => Number(a.position) - Number(b.position));
   const changes = rows.map((row) => row.change).join(',');
   const next = encodeCursor({ position: last === null ? cursor.position : Number(last), generation });
   return `{"changes":[${changes}],"next":${JSON.stringify(next)},"has_more":${fetched > limit}}`;
