@@ -72,6 +72,10 @@ export interface WriteManyInput {
   returnRows: boolean;
   /** The write ends the transaction (it is sent with COMMIT), when it is one statement. */
   commit?: boolean;
+  /** The COPY text of each chunk of `values`, made beforehand by `copyTexts`. */
+  texts?: readonly string[];
+  /** Called when the first INSERT of the staged rows has been sent (the database is busy with it). */
+  onInsert?: () => void;
 }
 
 /**
@@ -113,8 +117,52 @@ function valuesStatement(
 const returningClause = (entity: Entity, returnRows: boolean): string =>
   `RETURNING ${returnRows ? `${selectList(entity)}, ` : 't.id, '}(t.xmax = 0) AS fs_inserted`;
 
+/** The COPY text of one chunk of rows, a slice at a time: the event loop gets its turns meanwhile. */
+async function copyText(
+  entity: Entity,
+  columns: readonly string[],
+  rows: readonly Row[],
+  start: number,
+  end: number,
+  pause: () => Promise<void> | undefined,
+): Promise<string> {
+  let text = '';
+  for (let i = start; i < end; i++) {
+    if (i % 256 === 0) await pause();
+    const row = rows[i]!;
+    for (let c = 0; c < columns.length; c++) {
+      if (c > 0) text += '\t';
+      text += copyValue(entity, columns[c]!, row[columns[c]!]);
+    }
+    text += '\n';
+  }
+  return text;
+}
+
+const chunkOf = (tx: Executor): number => (tx.embedded ? COPY_CHUNK.embedded : COPY_CHUNK.server);
+
+/**
+ * The COPY texts `writeMany` would send for these rows (one a chunk), made ahead of the write, or
+ * undefined when the rows go through VALUES.
+ */
+export async function copyTexts(
+  tx: Executor,
+  entity: Entity,
+  columns: readonly string[],
+  rows: readonly Row[],
+  budgetMs?: number,
+): Promise<string[] | undefined> {
+  if (rows.length <= VALUES_MAX) return undefined;
+  const pause = turns(budgetMs);
+  const chunk = chunkOf(tx);
+  const texts: string[] = [];
+  for (let start = 0; start < rows.length; start += chunk)
+    texts.push(await copyText(entity, columns, rows, start, Math.min(start + chunk, rows.length), pause));
+  return texts;
+}
+
 export async function writeMany(tx: Executor, input: WriteManyInput): Promise<Map<string, Written>> {
-  const { entity, columns, values: rows, mode, returnRows, commit } = input;
+  const { entity, columns, values: rows, mode, returnRows, commit, texts, onInsert } = input;
   let result: { rows: Array<Row & { fs_inserted: boolean }> };
   if (rows.length <= VALUES_MAX) {
     const params: unknown[] = [];
@@ -133,38 +181,28 @@ export async function writeMany(tx: Executor, input: WriteManyInput): Promise<Ma
     const defs = columns.map((c) => `${q(c)} ${sqlType(entity.spec.fields[c]!)}`).join(', ');
     await tx.query(`CREATE TEMP TABLE ${stage} (${defs}) ON COMMIT DROP`);
     const pause = turns();
-    const chunk = tx.embedded ? COPY_CHUNK.embedded : COPY_CHUNK.server;
+    const chunk = chunkOf(tx);
     result = { rows: [] };
-    // Written a slice at a time: the event loop gets its turns while a large chunk is written.
-    const copyText = async (start: number): Promise<string> => {
-      let text = '';
-      const end = Math.min(start + chunk, rows.length);
-      for (let i = start; i < end; i++) {
-        if (i % 256 === 0) await pause();
-        const row = rows[i]!;
-        for (let c = 0; c < columns.length; c++) {
-          if (c > 0) text += '\t';
-          text += copyValue(entity, columns[c]!, row[columns[c]!]);
-        }
-        text += '\n';
-      }
-      return text;
-    };
+    const textAt = (start: number): Promise<string> =>
+      texts
+        ? Promise.resolve(texts[start / chunk] ?? '')
+        : copyText(entity, columns, rows, start, Math.min(start + chunk, rows.length), pause);
     // Each new record's first version, looked up by the statement for all its rows at once (the
     // row trigger would look it up row by row); an update's is counted by the trigger.
     const insert =
       `INSERT INTO ${t} AS t (${cols}, ${q(VERSION_FIELD)}) ` +
       `SELECT ${cols}, ${firstVersion(entity, 's.id', CURRENT_TENANT)} FROM ${stage} s ${conflict} ${returning}`;
-    let text = await copyText(0);
+    let text = await textAt(0);
     for (let start = 0; start < rows.length; start += chunk) {
       if (start > 0) await tx.query(`TRUNCATE ${stage}`);
       await tx.copyFrom(`COPY ${stage} (${cols})`, text);
       const inserting = tx.query<Row & { fs_inserted: boolean }>(insert);
+      onInsert?.();
       // The next chunk's text is written while the database inserts this one.
       // (Its refusal is taken by the await below.)
       inserting.catch(() => undefined);
       const next = start + chunk;
-      text = next < rows.length ? await copyText(next) : '';
+      text = next < rows.length ? await textAt(next) : '';
       const inserted = await inserting;
       for (const row of inserted.rows) result.rows.push(row);
       // The embedded database answers without a turn of the event loop: give one.

@@ -65,6 +65,7 @@ async function effective(
 /** A part under warranty costs nothing: its discount is its price. */
 const warrantyDiscount: Rule = {
   name: 'warranty_discount',
+  perRecord: true,
   async beforeWrite(ctx, records) {
     const value = await effective(ctx, records, ['is_under_warranty', 'price']);
     for (const p of records) {
@@ -76,6 +77,7 @@ const warrantyDiscount: Rule = {
 /** An article with serial numbers needs the serial number of the part used. */
 const serialNumberRequired: Rule = {
   name: 'serial_number_required',
+  perRecord: true,
   async beforeWrite(ctx, records) {
     const value = await effective(ctx, records, ['article_id', 'serial_number']);
     // Articles only of records without a serial number.

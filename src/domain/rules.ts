@@ -51,7 +51,14 @@ export interface DeleteContext {
 }
 
 /** One named rule; it has exactly one of the three moments. */
-export type Rule = { readonly name: string } & (
+export type Rule = {
+  readonly name: string;
+  /**
+   * What the rule decides for a record depends on that record and on what is stored, never on the
+   * other records of the request: a large batch may then go through the pipeline in parts.
+   */
+  readonly perRecord?: true;
+} & (
   | {
       /** Checks and derived values, before anything of these records is written. */
       beforeWrite(ctx: RuleContext, records: Pending[]): Promise<void>;

@@ -14,6 +14,12 @@ export const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 /** `DateTime.MinValue` and `DateTimeOffset.MinValue` as .NET writes them (JSON and XML). */
 const MIN_DATE = /^0001-01-01(?:[Tt ]00:00(?::00(?:\.0{1,9})?)?)?(?:[Zz]|[+-]00:?00)?$/;
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A GUID as the server keeps it (lower case); undefined for a value that is not one. */
+export const guidText = (value: unknown): string | undefined =>
+  typeof value === 'string' && GUID.test(value) ? value.toLowerCase() : undefined;
+
 export const isEmptyGuid = (value: unknown): boolean =>
   typeof value === 'string' && value.length === EMPTY_GUID.length && value === EMPTY_GUID;
 
