@@ -106,11 +106,16 @@ export async function openEmptyDatabase(): Promise<TestDatabase> {
     db,
     url,
     async close() {
-      await db.close();
+      // Dropped even when its pool was closed already (a test that hands the database to a server
+      // process closes its own pool first).
+      await db.close().catch(() => undefined);
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
     },
   };
 }
