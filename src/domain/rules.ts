@@ -55,7 +55,8 @@ export type Rule = {
   readonly name: string;
   /**
    * What the rule decides for a record depends on that record and on what is stored, never on the
-   * other records of the request: a large batch may then go through the pipeline in parts.
+   * other records of the request, and the rule only reads: a large batch may then go through the
+   * pipeline in parts, the rule running for a part while the part before it is written.
    */
   readonly perRecord?: true;
 } & (
