@@ -5,12 +5,12 @@
  * overlapping batches are still locked in one order (no deadlock between them). Records without
  * an id are new rows: they come last, in the order they were sent.
  */
-import type { RecordResult } from '../contract/results.js';
 import type { Row } from '../db/records.js';
-import { EMPTY_GUID, guidText } from '../schema/defaults.js';
+import { EMPTY_GUID, guidText, isObject } from '../schema/defaults.js';
 import type { Entity } from '../schema/registry.js';
 import { rulesOf } from './entity-rules.js';
-import type { Failure, SaveMode } from './rules.js';
+import type { SaveMode } from './rules.js';
+import type { SaveOutcome } from './save-steps.js';
 
 /** Records per part: enough that a statement's fixed costs stay small, few enough to overlap. */
 export const PART_SIZE = 1000;
@@ -21,9 +21,6 @@ function idOf(body: unknown): string | undefined {
   const id = guidText((body as Row)['id']);
   return id === EMPTY_GUID ? undefined : id;
 }
-
-const isObject = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Whether a batch may go in parts: large, no rule of the entity looks across records, and no record
@@ -41,7 +38,7 @@ export function inParts(
   if (entity.refs.some((ref) => ref.target === entity)) return false;
   const embeds = entity.refs.flatMap((ref) => (ref.spec.embed ? [ref.spec.embed.field] : []));
   if (!embeds.length) return true;
-  return !sent.some((body) => isObject(body) && embeds.some((field) => isObject((body as Row)[field])));
+  return !sent.some((body) => isObject(body) && embeds.some((field) => isObject(body[field])));
 }
 
 /** The parts of a batch, each the indexes of its records (in id order, then in the order sent). */
@@ -69,15 +66,8 @@ export function partsOf(sent: readonly unknown[], size: number = PART_SIZE): num
   return parts;
 }
 
-/** What the pipeline gives for a set of records, indexed by their place in that set. */
-export interface PartOutcome {
-  results: RecordResult[];
-  failures: Map<number, Failure>;
-  rows: Map<number, Row>;
-}
-
 /** Adds a part's outcome to the batch's, its indexes turned back into the batch's. */
-export function mergePart(into: PartOutcome, part: readonly number[], outcome: PartOutcome): void {
+export function mergePart(into: SaveOutcome, part: readonly number[], outcome: SaveOutcome): void {
   outcome.results.forEach((result, i) => {
     const { superseded_by: winner, ...rest } = result;
     into.results[part[i]!] = {

@@ -151,9 +151,13 @@ export interface Plan {
   last: Map<string, Pending>;
   survivors: Pending[];
   /** One group a column set, the rows in the order of their ids. */
-  groups: Pending[][];
-  /** The COPY text of each group's chunks, made ahead (see saveInParts). */
-  texts: Map<Pending[], string[]>;
+  groups: Group[];
+}
+
+/** The records of one column set, and the COPY text of their chunks when made ahead (saveInParts). */
+export interface Group {
+  records: Pending[];
+  texts?: string[] | undefined;
 }
 
 /** Steps 2 to 4, and the column sets of step 6: nothing is written, nothing locked. */
@@ -237,20 +241,15 @@ export async function arrange(
     if (group) group.push(p);
     else byColumns.set(key, [p]);
   }
-  const groups = [...byColumns.values()];
-  const texts = new Map<Pending[], string[]>();
-  if (textsAhead && options.mode !== 'update') {
-    for (const group of groups) {
-      const columns = Object.keys(group[0]!.values);
-      const made = await copyTexts(
-        tx,
-        entity,
-        columns,
-        group.map((p) => p.values),
-        budgetMs,
-      );
-      if (made) texts.set(group, made);
-    }
+  const groups: Group[] = [];
+  for (const records of byColumns.values()) {
+    const columns = Object.keys(records[0]!.values);
+    const values = records.map((p) => p.values);
+    const ahead = textsAhead && options.mode !== 'update';
+    groups.push({
+      records,
+      texts: ahead ? await copyTexts(tx, entity, columns, values, budgetMs) : undefined,
+    });
   }
-  return { ctx, results, failures, rows, pending, last, survivors, groups, texts };
+  return { ctx, results, failures, rows, pending, last, survivors, groups };
 }

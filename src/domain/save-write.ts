@@ -30,11 +30,11 @@ export async function writePlan(
 
   // 6. Write.
   const written: WrittenRecord[] = [];
-  for (const whole of planned.groups) {
-    const group = whole.filter((p) => !p.failed);
+  for (const { records, texts: made } of planned.groups) {
+    const group = records.filter((p) => !p.failed);
     if (!group.length) continue;
     // Texts made ahead hold every row of the group: only when none was refused since.
-    const texts = group.length === whole.length ? planned.texts.get(whole) : undefined;
+    const texts = group.length === records.length ? made : undefined;
     const outcome = await writeIsolated(ctx, group, options, { texts, onInsert });
     for (const [p, w] of outcome) {
       Object.assign(results[p.index]!, { success: true, status: w.status });

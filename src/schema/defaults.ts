@@ -27,7 +27,8 @@ export const isMinDate = (value: unknown): boolean => typeof value === 'string' 
 
 type Body = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Body =>
+/** A JSON object (not null, not a list). */
+export const isObject = (value: unknown): value is Body =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
